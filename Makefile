@@ -1,0 +1,56 @@
+# pilotkit: every target creates or reuses the virtual environment in .venv/ first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The first Python 3.11+ found, unless PYTHON is given.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& { echo $$p; break; }; done)
+PYTEST_ARGS ?=
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "pilotkit needs Python 3.11 or newer on PATH" >&2; exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+.PHONY: venv
+venv: $(STAMP) ## Create or update .venv/ with pilotkit and its test tools
+
+.PHONY: run
+run: venv ## Set up, build the demo pilot and its reports, start the server (SQLite)
+	$(BIN)/pilotkit serve
+
+.PHONY: test
+test: venv ## Set up and run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv ## Ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: venv ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: bench
+bench: venv ## Run the benchmarks and print their figures
+	$(BIN)/python -m bench
+
+.PHONY: lab
+lab: venv ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+.PHONY: clean
+clean: ## Remove the virtual environment and caches (keeps data/ and reports/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'

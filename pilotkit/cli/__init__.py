@@ -1,0 +1,1 @@
+"""The `pilotkit` command line: one click group, a module per area."""

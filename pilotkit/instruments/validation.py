@@ -1,0 +1,190 @@
+"""Checks that the types alone cannot express: references, translations, scales.
+
+Each check yields problems as "<where>: <problem>" lines; the loader prefixes the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from pilotkit.instruments.model import (
+    DISPLAY_TYPES,
+    I18nText,
+    Instrument,
+    Item,
+    Scale,
+)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+CHOICE_VALUE = re.compile(r"^\S+$")
+
+
+def semantic_problems(inst: Instrument) -> list[str]:
+    """Every problem of an instrument that passed the type check, in file order."""
+    return [
+        *_top_level(inst),
+        *_scale_problems(inst.scale, inst, "scale"),
+        *_dimension_problems(inst),
+        *_item_problems(inst),
+        *_guide_problems(inst),
+    ]
+
+
+def _texts(value: I18nText | None, inst: Instrument, where: str, field: str) -> Iterator[str]:
+    """A multilingual text must have every declared language and no other, none empty."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        if not value.strip():
+            yield f"{where}: '{field}' is empty"
+        return
+    declared = set(inst.languages)
+    for lang in inst.languages:
+        if lang not in value:
+            yield f"{where}: '{field}' has no translation for language '{lang}'"
+        elif not value[lang].strip():
+            yield f"{where}: '{field}' is empty in language '{lang}'"
+    for lang in value:
+        if lang not in declared:
+            yield f"{where}: '{field}' has a text in undeclared language '{lang}'"
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+def _top_level(inst: Instrument) -> Iterator[str]:
+    if not SLUG.match(inst.id):
+        yield f"top level: id '{inst.id}' must be a slug (lowercase letters, digits, - and _)"
+    if inst.version < 1:
+        yield f"top level: version must be 1 or more, not {inst.version}"
+    if not inst.languages:
+        yield "top level: 'languages' must name at least one language"
+    for lang in inst.languages:
+        if not LANGUAGE.match(lang):
+            yield f"top level: '{lang}' is not a language code (like en, es, zh-Hant)"
+    for lang in _duplicates(inst.languages):
+        yield f"top level: language '{lang}' is declared twice"
+    yield from _texts(inst.title, inst, "top level", "title")
+    yield from _texts(inst.description, inst, "top level", "description")
+    yield from _texts(inst.intro, inst, "top level", "intro")
+    if not inst.items:
+        yield "top level: 'items' is empty"
+    if inst.waves is not None:
+        if not inst.waves:
+            yield "top level: 'waves' is empty"
+        for wave_id in _duplicates([w.id for w in inst.waves]):
+            yield f"wave '{wave_id}': duplicate wave id"
+        for wave in inst.waves:
+            if not SLUG.match(wave.id):
+                yield f"wave '{wave.id}': id must be a slug"
+            yield from _texts(wave.label, inst, f"wave '{wave.id}'", "label")
+
+
+def _scale_problems(scale: Scale | None, inst: Instrument, where: str) -> Iterator[str]:
+    if scale is None:
+        return
+    if scale.min >= scale.max:
+        yield f"{where}: min ({scale.min}) must be less than max ({scale.max})"
+        return
+    if scale.labels is None:
+        return
+    points = scale.max - scale.min + 1
+    for lang in inst.languages:
+        if lang not in scale.labels:
+            yield f"{where}: labels have no translation for language '{lang}'"
+    for lang, labels in scale.labels.items():
+        if lang not in inst.languages:
+            yield f"{where}: labels in undeclared language '{lang}'"
+        elif len(labels) != points:
+            yield (
+                f"{where}: {len(labels)} labels in '{lang}' for {points} points "
+                f"({scale.min}..{scale.max})"
+            )
+
+
+def _dimension_problems(inst: Instrument) -> Iterator[str]:
+    for dim_id in _duplicates([d.id for d in inst.dimensions]):
+        yield f"dimension '{dim_id}': duplicate dimension id"
+    for dim in inst.dimensions:
+        where = f"dimension '{dim.id}'"
+        if not IDENTIFIER.match(dim.id):
+            yield f"{where}: id must start with a letter and hold only letters, digits, _ . -"
+        yield from _texts(dim.label, inst, where, "label")
+        yield from _texts(dim.description, inst, where, "description")
+
+
+def _item_problems(inst: Instrument) -> Iterator[str]:
+    for item_id in _duplicates([i.id for i in inst.items]):
+        yield f"item '{item_id}': duplicate item id"
+    dimension_ids = {d.id for d in inst.dimensions}
+    wave_ids = set(inst.wave_ids)
+    for item in inst.items:
+        yield from _one_item(item, inst, dimension_ids, wave_ids)
+
+
+def _one_item(item: Item, inst: Instrument, dims: set[str], waves: set[str]) -> Iterator[str]:
+    where = f"item '{item.id}'"
+    if not IDENTIFIER.match(item.id):
+        yield f"{where}: id must start with a letter and hold only letters, digits, _ . -"
+    yield from _texts(item.text, inst, where, "text")
+    yield from _texts(item.hint, inst, where, "hint")
+    if item.dimension is not None and item.dimension not in dims:
+        yield f"{where}: unknown dimension '{item.dimension}'"
+    for wave in item.waves or []:
+        if wave not in waves:
+            yield f"{where}: unknown wave '{wave}' (the instrument's waves: {sorted(waves)})"
+    if item.waves is not None and not item.waves:
+        yield f"{where}: 'waves' is empty, the item would never be shown"
+
+    if item.type == "likert":
+        if item.choices is not None:
+            yield f"{where}: a likert item takes a scale, not a choice list"
+        if item.scale is None and inst.scale is None:
+            yield f"{where}: a likert item needs a scale (its own or the instrument's)"
+        yield from _scale_problems(item.scale, inst, f"{where}, scale")
+    else:
+        if item.reverse:
+            yield f"{where}: only likert items can be reverse-coded"
+        if item.scale is not None:
+            yield f"{where}: a scale is only allowed on likert items"
+
+    if item.type in ("single", "multi"):
+        if not item.choices:
+            yield f"{where}: a {item.type} item needs a non-empty choice list"
+        else:
+            values = [c.value for c in item.choices]
+            for value in _duplicates(values):
+                yield f"{where}: duplicate choice value '{value}'"
+            for choice in item.choices:
+                if not CHOICE_VALUE.match(choice.value):
+                    yield f"{where}: choice value '{choice.value}' must not contain spaces"
+                yield from _texts(choice.label, inst, f"{where}, choice '{choice.value}'", "label")
+    elif item.choices is not None and item.type != "likert":
+        yield f"{where}: a {item.type} item takes no choice list"
+
+    if item.type != "number" and (item.min is not None or item.max is not None):
+        yield f"{where}: min and max are only allowed on number items"
+    if item.min is not None and item.max is not None and item.min >= item.max:
+        yield f"{where}: min ({item.min}) must be less than max ({item.max})"
+    if item.type in DISPLAY_TYPES and item.dimension is not None:
+        yield f"{where}: a note shows text only and cannot belong to a dimension"
+
+
+def _guide_problems(inst: Instrument) -> Iterator[str]:
+    dims = {d.id for d in inst.dimensions}
+    for index, section in enumerate(inst.focus_group_guide):
+        where = f"focus_group_guide[{index}]"
+        if section.dimension is not None:
+            where = f"focus-group guide, dimension '{section.dimension}'"
+            if section.dimension not in dims:
+                yield f"{where}: unknown dimension '{section.dimension}'"
+        if not section.prompts:
+            yield f"{where}: no prompts"
+        yield from _texts(section.title, inst, where, "title")
+        for n, prompt in enumerate(section.prompts, start=1):
+            yield from _texts(prompt, inst, where, f"prompt {n}")

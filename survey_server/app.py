@@ -1,0 +1,66 @@
+"""The application factory: `create_app(settings)` builds a Litestar app, nothing global."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import msgspec
+from litestar import Litestar, get
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+from piccolo.querystring import QueryString
+
+from survey_server.database import create_engine, start_engine, stop_engine
+from survey_server.settings import Settings, parse_database_url
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str
+
+
+@get("/healthz", sync_to_thread=False)
+async def healthz(state: State) -> Health:
+    """Liveness and database check for load balancers and start-up scripts."""
+    await state.engine.run_querystring(QueryString("SELECT 1"))
+    return Health(status="ok", database=state.engine_name)
+
+
+@get("/", include_in_schema=False)
+async def home() -> Template:
+    return Template(template_name="home.html")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app for `settings` (from the environment when omitted)."""
+    settings = settings or Settings.from_env()
+    engine = create_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await start_engine(engine)
+        try:
+            yield
+        finally:
+            await stop_engine(engine)
+
+    return Litestar(
+        route_handlers=[healthz, home],
+        lifespan=[lifespan],
+        state=State(
+            {
+                "settings": settings,
+                "engine": engine,
+                "engine_name": parse_database_url(settings.database_url).engine,
+            }
+        ),
+        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        request_max_body_size=settings.max_body_bytes,
+        debug=settings.debug,
+    )

@@ -1,0 +1,65 @@
+"""Server settings, read from the environment (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilotkit.errors import PilotkitError
+from pilotkit.paths import data_dir
+
+DEFAULT_SQLITE_NAME = "pilotkit.sqlite3"
+
+
+def default_database_url() -> str:
+    """The embedded default: a SQLite file in the project's data folder."""
+    return f"sqlite:///{data_dir() / DEFAULT_SQLITE_NAME}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to start; build with `Settings.from_env()` in production."""
+
+    database_url: str = field(default_factory=default_database_url)
+    #: Public address used in participant links (invitations, QR codes).
+    base_url: str = "http://127.0.0.1:8000"
+    #: Secure cookies need HTTPS; turned off only for local http development.
+    secure_cookies: bool = False
+    #: Largest accepted request body, in bytes.
+    max_body_bytes: int = 256 * 1024
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "database_url": env.get("DATABASE_URL") or default_database_url(),
+            "base_url": env.get("PILOTKIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            "secure_cookies": env.get("PILOTKIT_SECURE_COOKIES", "0") == "1",
+            "debug": env.get("PILOTKIT_DEBUG", "0") == "1",
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class DatabaseLocation:
+    """A parsed DATABASE_URL."""
+
+    engine: str  # "sqlite" | "postgres"
+    url: str
+    sqlite_path: Path | None = None
+
+
+def parse_database_url(url: str) -> DatabaseLocation:
+    """Accept `sqlite:///PATH` (relative or absolute) and `postgresql://...`."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return DatabaseLocation("sqlite", url, path)
+    if url.startswith(("postgresql://", "postgres://")):
+        return DatabaseLocation("postgres", url)
+    raise PilotkitError(
+        f"DATABASE_URL '{url}' is not supported: use sqlite:///PATH or "
+        "postgresql://USER@HOST:PORT/DB"
+    )
