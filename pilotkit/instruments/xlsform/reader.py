@@ -176,14 +176,22 @@ class _Reader:
             code = self._code(spec, "settings, default_language")
             if code not in found:
                 found.insert(0, code)
+        plain = False
         for name in (SURVEY, CHOICES, DIMENSIONS):
             for _, row in self.sheets[name].rows if name in self.sheets else []:
                 for key in row:
                     base, _, spec = key.partition("::")
-                    if spec and base in ("label", "hint", "description"):
-                        code = self._code(spec, f"{name} sheet, column '{key}'")
-                        if code not in found:
-                            found.append(code)
+                    if base not in ("label", "hint", "description"):
+                        continue
+                    if not spec:
+                        plain = True
+                        continue
+                    code = self._code(spec, f"{name} sheet, column '{key}'")
+                    if code not in found:
+                        found.append(code)
+        if plain and not self.extras.get("languages") and "default_language" not in self.settings:
+            # a plain `label` column without a declared language is taken as English
+            found = ["en", *(code for code in found if code != "en")]
         return found or ["en"]
 
     def text(
@@ -202,6 +210,11 @@ class _Reader:
             return fallback
         missing = [lang for lang in self.languages if lang not in texts]
         if missing == self.languages[1:] and self.default in texts:
+            if warn and missing:
+                langs = ", ".join(f"'{lang}'" for lang in missing)
+                self.warnings.append(
+                    f"{where}: no {langs} {column}; the '{self.default}' one is shown instead"
+                )
             return texts[self.default]  # default language only: a plain string
         source = texts.get(self.default) or next(iter(texts.values()))
         for lang in missing:
