@@ -271,12 +271,39 @@ class _Reader:
                 known.add(dim_id)
         return dims
 
+    def _instrument_scale(self, survey: _SurveyReader, items: list[dict[str, Any]]) -> Any:
+        """The instrument's scale: the list the pilotkit sheet names, else the likert list
+        most items use (a form written by pilotkit without `scale_list` has none). Likert
+        items on it drop their own copy."""
+        likert = [i for i in items if i["type"] == "likert"]
+        scale_list = self.extras.get("scale_list")
+        if scale_list is None and (not likert or PILOTKIT in self.sheets):
+            return None
+        if scale_list is None:
+            scale_list = Counter(i["_list"] for i in likert).most_common(1)[0][0]
+        if scale_list not in self.lists:
+            raise XLSFormError(f"{self.path}: pilotkit sheet: unknown scale list '{scale_list}'")
+        shared = None
+        for item in likert:
+            if item["_list"] == scale_list:
+                shared = item.pop("scale")
+        if shared is not None:
+            return shared
+        choices = self.lists[scale_list]
+        where = f"choices sheet, list '{scale_list}'"
+        values = [row["name"] for _, row in choices]
+        recode = classify_list(values, values) == "agree"
+        if not recode and any(_integer(v) is None for v in values):
+            raise XLSFormError(f"{self.path}: {where}: a scale needs whole-number choice names")
+        return survey.scale(where, scale_list, choices, recode=recode)
+
     # -- the whole form ----------------------------------------------------------------
 
     def instrument(self) -> dict[str, Any]:
         if SURVEY not in self.sheets:
             raise XLSFormError(f"{self.path}: no 'survey' sheet")
-        items = _SurveyReader(self).items()
+        survey = _SurveyReader(self)
+        items = survey.items()
         if not items:
             raise XLSFormError(f"{self.path}: no question pilotkit can ask in the survey sheet")
         form_id = self.settings.get("form_id") or self.path.stem
@@ -293,7 +320,7 @@ class _Reader:
         for key in ("anonymous", "description", "intro", "waves"):
             if key in self.extras:
                 data[key] = self.extras[key]
-        scale = _settle_scales(items, self.extras.get("scale_list"))
+        scale = self._instrument_scale(survey, items)
         if scale is not None:
             data["scale"] = scale
         used = list(dict.fromkeys(i["dimension"] for i in items if "dimension" in i))
@@ -311,21 +338,6 @@ class _Reader:
 def _titled(identifier: str) -> str:
     text = re.sub(r"[_-]+", " ", identifier).strip()
     return text[:1].upper() + text[1:] if text else identifier
-
-
-def _settle_scales(items: list[dict[str, Any]], scale_list: str | None) -> dict | None:
-    """Pick the instrument's scale; likert items on it drop their own copy."""
-    likert = [i for i in items if i["type"] == "likert"]
-    if not likert:
-        return None
-    if scale_list is None:
-        counts = Counter(i["_list"] for i in likert)
-        scale_list = counts.most_common(1)[0][0]
-    shared = None
-    for item in likert:
-        if item["_list"] == scale_list:
-            shared = item.pop("scale")
-    return shared
 
 
 class _SurveyReader:
@@ -449,7 +461,7 @@ class _SurveyReader:
             item["type"] = "boolean"
         elif detected in ("likert", "agree"):
             item["type"] = "likert"
-            item["scale"] = self._scale(where, list_name, choices, recode=detected == "agree")
+            item["scale"] = self.scale(where, list_name, choices, recode=detected == "agree")
         else:
             item["type"] = "single" if detected == "single" else "multi"
             item["choices"] = [
@@ -465,7 +477,7 @@ class _SurveyReader:
         where = f"choices sheet, row {number} (list '{list_name}', choice '{row['name']}')"
         return self.reader.text(row, "label", where, row["name"])
 
-    def _scale(
+    def scale(
         self, where: str, list_name: str, choices: list[tuple[int, Row]], recode: bool
     ) -> dict[str, Any]:
         labelled = [(r["name"], self._choice_label(n, r, list_name)) for n, r in choices]
