@@ -308,6 +308,19 @@ def walk(expression: Expression) -> Iterator[Expression]:
             yield from walk(operand)
 
 
+def compared_values(expression: Expression) -> Iterator[tuple[str, str]]:
+    """(item, text) pairs a condition compares for equality or passes to selected()."""
+    for node in walk(expression):
+        if isinstance(node, Call) and node.function == "selected":
+            ref, value = node.arguments
+            if isinstance(ref, Reference) and isinstance(value, Literal):
+                yield ref.item_id, str(value.value)
+        elif isinstance(node, Comparison) and node.operator in ("=", "!="):
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(a, Reference) and isinstance(b, Literal) and isinstance(b.value, str):
+                    yield a.item_id, b.value
+
+
 # -- evaluation -------------------------------------------------------------------------
 
 Value = str | float | bool | list[str]

@@ -19,15 +19,10 @@ from pilotkit.instruments.model import (
 from pilotkit.instruments.relevance import (
     FALSE_WORDS,
     TRUE_WORDS,
-    Call,
-    Comparison,
-    Expression,
-    Literal,
-    Reference,
     RelevanceError,
+    compared_values,
     parse_relevance,
     referenced_items,
-    walk,
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -232,7 +227,7 @@ def _one_condition(item: Item, earlier: dict[str, Item], all_ids: set[str]) -> I
             yield f"{where}: refers to '{ref}', which comes later in the instrument"
         else:
             yield f"{where}: refers to unknown item '{ref}'"
-    for ref, value in _compared_values(tree):
+    for ref, value in compared_values(tree):
         target = earlier.get(ref)
         if target is None or value == "":
             continue
@@ -241,16 +236,3 @@ def _one_condition(item: Item, earlier: dict[str, Item], all_ids: set[str]) -> I
                 yield f"{where}: '{value}' is not a choice of item '{ref}'"
         elif target.type == "boolean" and value.lower() not in TRUE_WORDS | FALSE_WORDS:
             yield f"{where}: '{value}' is not a yes/no value for boolean item '{ref}'"
-
-
-def _compared_values(tree: Expression) -> Iterator[tuple[str, str]]:
-    """(item, text) pairs a condition compares for equality or passes to selected()."""
-    for node in walk(tree):
-        if isinstance(node, Call) and node.function == "selected":
-            ref, value = node.arguments
-            if isinstance(ref, Reference) and isinstance(value, Literal):
-                yield ref.item_id, str(value.value)
-        elif isinstance(node, Comparison) and node.operator in ("=", "!="):
-            for a, b in ((node.left, node.right), (node.right, node.left)):
-                if isinstance(a, Reference) and isinstance(b, Literal) and isinstance(b.value, str):
-                    yield a.item_id, b.value

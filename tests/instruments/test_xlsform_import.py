@@ -227,3 +227,24 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     with pytest.raises(XLSFormError, match=r"not an \.xlsx workbook"):
         read_xlsform(tmp_path / "form.xls")
     assert EN and ES  # the shared headers are the ones used above
+
+
+def test_conditions_the_loader_would_refuse_are_reported_not_fatal(tmp_path: Path) -> None:
+    form = {
+        "survey": [
+            ["type", "name", "label", "relevant"],
+            ["select_one dept", "dept", "Department", None],
+            ["text", "why_it", "Why IT?", "${dept} = 'IT'"],  # the choice name is 'it'
+            ["text", "later", "Later", "${after} != ''"],
+            ["text", "after", "After", None],
+        ],
+        "choices": [["list_name", "name", "label"], ["dept", "it", "IT"], ["dept", "hr", "HR"]],
+    }
+    result = read_xlsform(build_workbook(tmp_path / "f.xlsx", form))
+    assert result.warnings == [
+        "row 3: item 'why_it': relevant '${dept} = 'IT'' compares 'dept' with 'IT', which is "
+        "not one of its choices; the item is always shown",
+        "row 4: item 'later': relevant '${after} != ''' reads 'after', which is not an earlier "
+        "question; the item is always shown",
+    ]
+    assert all(item.relevant is None for item in result.instrument.items)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pilotkit.errors import PilotkitError
+from pilotkit.instruments.relevance import FALSE_WORDS, TRUE_WORDS
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 #: Extra sheets that ODK, Kobo and pyxform ignore; they carry what XLSForm has no place for.
@@ -25,8 +26,8 @@ PILOTKIT_KEYS = (
     "scale_list",
 )
 
-YES_WORDS = frozenset({"yes", "y", "true", "1", "si", "sí", "oui", "sim", "ja"})
-NO_WORDS = frozenset({"no", "n", "false", "0", "non", "não", "nao", "nein"})
+#: Choice names of a yes/no list: the words skip-logic conditions compare booleans with.
+YES_WORDS, NO_WORDS = TRUE_WORDS, FALSE_WORDS
 
 #: Language names used in `label::Name (code)` headers, and read back from bare names.
 LANGUAGE_NAMES: dict[str, str] = {

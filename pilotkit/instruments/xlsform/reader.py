@@ -17,7 +17,12 @@ from typing import Any
 
 from pilotkit.instruments.loader import instrument_from_mapping
 from pilotkit.instruments.model import Instrument
-from pilotkit.instruments.relevance import RelevanceError, parse_relevance, referenced_items
+from pilotkit.instruments.relevance import (
+    RelevanceError,
+    compared_values,
+    parse_relevance,
+    referenced_items,
+)
 from pilotkit.instruments.xlsform.common import (
     CHOICES,
     DIMENSIONS,
@@ -586,7 +591,7 @@ class _SurveyReader:
 
     def _check_conditions(self) -> None:
         """Keep a condition only when pilotkit can evaluate it on the items it has."""
-        seen: set[str] = set()
+        seen: dict[str, dict[str, Any]] = {}
         for item in self.result:
             number = item.pop("_relevant_row", None)
             condition = item.get("relevant")
@@ -598,19 +603,35 @@ class _SurveyReader:
                         f"{where}: relevant '{condition}' {reason}; the item is always shown"
                     )
                     del item["relevant"]
-            seen.add(item["id"])
+            seen.setdefault(item["id"], item)
 
 
-def _condition_problem(condition: str, earlier: set[str], left_out: dict[str, str]) -> str | None:
+def _condition_problem(
+    condition: str, earlier: dict[str, dict[str, Any]], left_out: dict[str, str]
+) -> str | None:
+    """Why pilotkit cannot keep a condition (the loader's checks, on the items read)."""
     try:
-        refs = referenced_items(parse_relevance(condition))
+        tree = parse_relevance(condition)
     except RelevanceError as exc:
         return f"is not supported ({exc.reason}, at position {exc.position + 1})"
-    for ref in sorted(refs):
+    for ref in sorted(referenced_items(tree)):
         if ref in left_out:
             return f"reads '{ref}', which is left out"
         if ref not in earlier:
             return f"reads '{ref}', which is not an earlier question"
+        if earlier[ref]["type"] == "note":
+            return f"reads '{ref}', a note without an answer"
+    for ref, value in compared_values(tree):
+        target = earlier[ref]
+        if value == "":
+            continue
+        if target["type"] == "boolean" and value.lower() not in YES_WORDS | NO_WORDS:
+            return f"compares yes/no question '{ref}' with '{value}'"
+        choices = {c["value"] for c in target.get("choices") or []}
+        if target["type"] in ("single", "multi") and value not in choices:
+            return f"compares '{ref}' with '{value}', which is not one of its choices"
+        if target["type"] == "likert" and _integer(value) is None:
+            return f"compares scale question '{ref}' with '{value}', not a scale point"
     return None
 
 
