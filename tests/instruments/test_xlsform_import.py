@@ -248,3 +248,18 @@ def test_conditions_the_loader_would_refuse_are_reported_not_fatal(tmp_path: Pat
         "question; the item is always shown",
     ]
     assert all(item.relevant is None for item in result.instrument.items)
+
+
+def test_conditional_required_is_reported(tmp_path: Path) -> None:
+    form = {
+        "survey": [
+            ["type", "name", "label", "required"],
+            ["text", "a", "A", "no"],
+            ["text", "b", "B", "${a} != ''"],
+        ]
+    }
+    result = read_xlsform(build_workbook(tmp_path / "f.xlsx", form))
+    assert result.warnings == [
+        "row 3: item 'b': required '${a} != ''' is a condition; the question is optional"
+    ]
+    assert [i.required for i in result.instrument.items] == [False, False]

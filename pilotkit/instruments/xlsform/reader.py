@@ -523,6 +523,11 @@ class _SurveyReader:
         hint = self.reader.text(row, "hint", where)
         if hint is not None:
             item["hint"] = hint
+        required = row.get("required", "").strip().lower()
+        if required not in ("", "yes", "no", "true", "false", "1", "0", "true()", "false()"):
+            self.warnings.append(
+                f"{where}: required '{row['required']}' is a condition; the question is optional"
+            )
         if item["type"] == "note":
             if row.get("required", "").lower() in ("no", "false", "0"):
                 item["required"] = False
