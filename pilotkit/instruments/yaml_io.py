@@ -56,9 +56,20 @@ _ITEM_ORDER = (
 )
 
 
+#: Characters YAML does not accept raw in a quoted scalar (non-printable or line breaks).
+_NEEDS_ESCAPE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def _quote(text: str) -> str:
     """A double-quoted YAML scalar (JSON string syntax is valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+    return _NEEDS_ESCAPE.sub(_escape, json.dumps(text, ensure_ascii=False))
 
 
 def _plain(text: str) -> str:

@@ -7,6 +7,8 @@ Expected values follow the XPath 1.0 rules ODK (JavaRosa) applies: an empty answ
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pilotkit.instruments import Instrument, Item
 from pilotkit.instruments.relevance import (
@@ -166,3 +168,14 @@ def test_relevant_items_hides_items_behind_hidden_items() -> None:
     stale = {"employed": False, "hours": 45, "overtime": True}
     assert relevant_items(inst, stale) == {"employed", "end"}
     assert relevant_items(inst, {}) == {"employed", "end"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="${}()'\"=!<> andortselc-123.,x", max_size=40))
+def test_any_text_either_parses_or_raises_relevance_error(condition: str) -> None:
+    try:
+        tree = parse_relevance(condition)
+    except RelevanceError as exc:
+        assert 0 <= exc.position <= len(condition)
+        return
+    is_true(tree, ANSWERS)  # whatever parses can be evaluated

@@ -109,8 +109,8 @@ def language_code(spec: str) -> str | None:
     spec = spec.strip()
     match = _CODE_IN_PARENS.search(spec)
     if match:
-        code = match.group(1)
-        return code[:2].lower() + code[2:] if len(code) >= 2 else code
+        primary, _, rest = match.group(1).partition("-")
+        return primary.lower() + (f"-{rest}" if rest else "")
     lowered = spec.lower()
     if lowered in _ENGLISH_NAMES:
         return _ENGLISH_NAMES[lowered]

@@ -215,7 +215,8 @@ class _Reader:
             return fallback
         missing = [lang for lang in self.languages if lang not in texts]
         if missing == self.languages[1:] and self.default in texts:
-            if warn and missing:
+            # pilotkit writes a default-language-only text this way on purpose
+            if warn and missing and PILOTKIT not in self.sheets:
                 langs = ", ".join(f"'{lang}'" for lang in missing)
                 self.warnings.append(
                     f"{where}: no {langs} {column}; the '{self.default}' one is shown instead"

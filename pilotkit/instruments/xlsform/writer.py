@@ -46,9 +46,12 @@ class _Lists:
     def __init__(self) -> None:
         self.rows: dict[str, list[ChoiceRow]] = {}
 
-    def add(self, name: str, choices: list[ChoiceRow]) -> str:
+    def add(self, name: str, choices: list[ChoiceRow], avoid: str | None = None) -> str:
+        """The name of a list with these choices: an existing one, or `name` made unique.
+        `avoid` is never shared (the instrument's scale list, which marks items without
+        a scale of their own)."""
         for existing, rows in self.rows.items():
-            if rows == choices:
+            if rows == choices and existing != avoid:
                 return existing
         unique, n = name, 2
         while unique in self.rows:
@@ -61,7 +64,7 @@ def _scale_rows(scale: Scale, languages: list[str]) -> list[ChoiceRow]:
     rows: list[ChoiceRow] = []
     for index, point in enumerate(scale.points):
         if scale.labels is None:
-            labels = {languages[0]: str(point)}
+            labels = dict.fromkeys(languages, str(point))
         else:
             labels = {lang: texts[index] for lang, texts in scale.labels.items()}
         rows.append((str(point), labels))
@@ -107,7 +110,8 @@ class _Writer:
             if item.scale is None and self.scale_list is not None:
                 name = self.scale_list
             else:
-                name = self.lists.add(f"{item.id}_scale", _scale_rows(scale, self.languages))
+                rows = _scale_rows(scale, self.languages)
+                name = self.lists.add(f"{item.id}_scale", rows, avoid=self.scale_list)
             # a 0..1 or two-point scale would read back as yes/no or a plain choice
             marker = "likert" if scale.max - scale.min < 2 else None
             return f"select_one {name}", marker
@@ -198,6 +202,11 @@ def _write_sheet(sheet: Worksheet, rows: list[dict[str, str | float]], columns: 
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([row.get(c, "") if row.get(c, "") != "" else None for c in used])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                # text, not a formula (a label may well start with "=")
+                cell.data_type = "s"
+                cell.quotePrefix = True
     sheet.freeze_panes = "A2"
     for index, column in enumerate(used, start=1):
         width = 12 if column in ("type", "name") else 18
