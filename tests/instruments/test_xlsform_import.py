@@ -263,3 +263,12 @@ def test_conditional_required_is_reported(tmp_path: Path) -> None:
         "row 3: item 'b': required '${a} != ''' is a condition; the question is optional"
     ]
     assert [i.required for i in result.instrument.items] == [False, False]
+
+
+@pytest.mark.parametrize("form", [STAFF_SURVEY, KOBO_FORM], ids=["staff", "kobo"])
+def test_the_test_forms_are_real_xlsforms(form: dict, tmp_path: Path) -> None:
+    """pyxform (the converter behind ODK Central and Kobo) accepts the forms used above."""
+    from pyxform.xls2xform import convert
+
+    xform = convert(str(build_workbook(tmp_path / "form.xlsx", form)), warnings=[]).xform
+    assert "<h:html" in xform
