@@ -27,6 +27,7 @@ from pilotkit.instruments.xlsform.common import (
     language_header,
     number_text,
 )
+from pilotkit.instruments.xlsform.survey import classify_list
 
 ChoiceRow = tuple[str, dict[str, str]]  # (value, {lang: label})
 
@@ -190,8 +191,6 @@ class _Writer:
 
 def _looks_scored(rows: list[ChoiceRow]) -> bool:
     """Whether the reader would take this list for a scale or yes/no (so mark it single)."""
-    from pilotkit.instruments.xlsform.reader import classify_list
-
     return classify_list([value for value, _ in rows], []) != "single"
 
 
