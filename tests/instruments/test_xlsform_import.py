@@ -272,3 +272,19 @@ def test_the_test_forms_are_real_xlsforms(form: dict, tmp_path: Path) -> None:
 
     xform = convert(str(build_workbook(tmp_path / "form.xlsx", form)), warnings=[]).xform
     assert "<h:html" in xform
+
+
+def test_pilotkit_type_likert_needs_numbers(tmp_path: Path) -> None:
+    form = {
+        "survey": [
+            ["type", "name", "label", "pilotkit_type"],
+            ["select_one c", "q", "Q", "likert"],
+        ],
+        "choices": [["list_name", "name", "label"], ["c", "low", "Low"], ["c", "high", "High"]],
+    }
+    path = build_workbook(tmp_path / "f.xlsx", form)
+    with pytest.raises(XLSFormError) as info:
+        read_xlsform(path)
+    assert str(info.value) == (
+        f"{path}: survey sheet, row 2: pilotkit_type likert needs whole-number choices in 'c'"
+    )

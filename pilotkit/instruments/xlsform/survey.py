@@ -195,8 +195,7 @@ class SurveyReader:
                 self.warnings.append(f"{where}: 'or_other' is not kept (no 'other' choice)")
             elif args[1:]:
                 self.warnings.append(f"{where}: '{' '.join(args[1:])}' after the list is ignored")
-            if not self._choices(number, where, kind, args[0], row, item):
-                return None
+            self._choices(number, where, kind, args[0], row, item)
         elif kind in ("integer", "decimal", "range"):
             item["type"] = "number"
             if kind == "range":
@@ -213,7 +212,7 @@ class SurveyReader:
 
     def _choices(
         self, number: int, where: str, kind: str, list_name: str, row: Row, item: dict
-    ) -> bool:
+    ) -> None:
         if list_name not in self.reader.lists:
             if CHOICES not in self.reader.sheets:
                 raise self.fail(number, f"{kind} '{row['name']}' needs a 'choices' sheet")
@@ -226,8 +225,14 @@ class SurveyReader:
         ]
         detected = classify_list(values, default_labels) if kind == "select_one" else "multi"
         forced = row.get("pilotkit_type")
-        if forced in ("likert", "single", "boolean"):
-            detected = forced
+        if forced == "single" and kind == "select_one":
+            detected = "single"
+        elif forced == "likert" and kind == "select_one" and detected != "agree":
+            if any(whole_number(v) is None for v in values):
+                raise self.fail(
+                    number, f"pilotkit_type likert needs whole-number choices in '{list_name}'"
+                )
+            detected = "likert"
         item["_list"] = list_name
         if detected == "boolean":
             item["type"] = "boolean"
@@ -243,7 +248,6 @@ class SurveyReader:
             spaced = [v for v in values if " " in v]
             if spaced:
                 raise self.fail(number, f"list '{list_name}': choice name '{spaced[0]}' has spaces")
-        return True
 
     def _choice_label(self, number: int, row: Row, list_name: str) -> Any:
         where = f"choices sheet, row {number} (list '{list_name}', choice '{row['name']}')"
