@@ -89,22 +89,35 @@ def _read_parquet_table(path: Path) -> pa.Table:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        names = pq.read_schema(path).names
+        # string columns come back dictionary-encoded straight from the file
+        table = pq.read_table(path, read_dictionary=[c for c in RESPONSE_COLUMNS if c in names])
     except (pa.ArrowInvalid, OSError) as exc:
         raise EvaluationInputError(
             f"{path}: not a readable Parquet file: {_first_line(exc)}"
         ) from None
     columns = []
     for name, column in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-            column = column.cast(pa.string())
-        column = column.fill_null("")
-        if name in RESPONSE_COLUMNS:
-            column = column.dictionary_encode()
+        if name in RESPONSE_COLUMNS and pa.types.is_dictionary(column.type):
+            column = _dictionary_without_nulls(column)
+        else:
+            if pa.types.is_dictionary(column.type):
+                column = column.cast(column.type.value_type)
+            if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+                column = column.cast(pa.string())
+            column = column.fill_null("")
+            if name in RESPONSE_COLUMNS:
+                column = column.dictionary_encode()
         columns.append(column)
     return pa.table(columns, names=table.column_names)
+
+
+def _dictionary_without_nulls(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column of text whose nulls (missing cells) read as "" (not answered)."""
+    if column.null_count == 0 and pa.types.is_string(column.type.value_type):
+        return column
+    plain = column.cast(column.type.value_type).cast(pa.string()).fill_null("")
+    return plain.dictionary_encode()
 
 
 def read_responses(path: str | Path) -> pd.DataFrame:

@@ -14,6 +14,7 @@ The minimum detectable effect solves power(d) = target for d (`scipy.optimize.br
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,7 +35,14 @@ def t_test_power(effect: float, n1: int, n2: int | None, alpha: float, design: D
     if df < 1:
         return float("nan")
     critical = stats.t.ppf(1 - alpha / 2, df)
-    return float(stats.nct.sf(critical, df, delta) + stats.nct.cdf(-critical, df, delta))
+    upper = float(stats.nct.sf(critical, df, delta))
+    lower = float(stats.nct.cdf(-critical, df, delta))
+    # far in the tail scipy's nct can return NaN for a probability below ~1e-300
+    if math.isnan(upper):
+        upper = 1.0 - float(stats.nct.cdf(critical, df, delta))
+    if math.isnan(lower):
+        lower = 0.0 if delta >= 0 else 1.0 - float(stats.nct.sf(-critical, df, delta))
+    return upper + lower
 
 
 @dataclass(frozen=True)
