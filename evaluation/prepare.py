@@ -266,8 +266,9 @@ def _map_codes(
     )
     unknown = mapping < 0
     if unknown.any():
-        category = int(np.flatnonzero(unknown)[0])
-        row = int(np.flatnonzero(column.codes == category)[0])
+        # name the first offending row of the file, whatever the category order
+        row = int(np.flatnonzero(unknown[column.codes] & (column.codes >= 0))[0])
+        category = int(column.codes[row])
         name = str(column.categories[category])
         listing = f" ({', '.join(known)})" if what == "wave" else ""
         raise _fail(frame, row, f"unknown {what} '{name}', not in {where}{listing}")
