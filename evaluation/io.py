@@ -49,6 +49,12 @@ def _check_file(path: Path) -> None:
 def _read_csv_table(path: Path) -> pa.Table:
     from pyarrow import csv
 
+    bad_rows: list[csv.InvalidRow] = []
+
+    def remember(row: csv.InvalidRow) -> str:
+        bad_rows.append(row)
+        return "skip"
+
     try:
         names = _csv_header(path)
         column_types = {
@@ -57,10 +63,10 @@ def _read_csv_table(path: Path) -> pa.Table:
             )
             for name in names
         }
-        return csv.read_csv(
+        table = csv.read_csv(
             path,
             read_options=csv.ReadOptions(block_size=1 << 24),
-            parse_options=csv.ParseOptions(newlines_in_values=True),
+            parse_options=csv.ParseOptions(newlines_in_values=True, invalid_row_handler=remember),
             convert_options=csv.ConvertOptions(
                 column_types=column_types,
                 strings_can_be_null=False,
@@ -72,12 +78,34 @@ def _read_csv_table(path: Path) -> pa.Table:
         raise EvaluationInputError(
             f"{path}: not a readable CSV table: {_first_line(exc)}"
         ) from None
+    if bad_rows:  # a row with too many or too few cells: name the first one
+        first = bad_rows[0]
+        number = first.number or _line_of(path, first.text)
+        where = f"line {number}" if number is not None else "a line"
+        raise EvaluationInputError(
+            f"{path}: {where}: expected {first.expected_columns} cells, got "
+            f"{first.actual_columns}: {first.text[:80]}"
+        )
+    return table
+
+
+def _line_of(path: Path, text: str) -> int | None:
+    """The 1-based line number of a line of the file (the reader does not count lines)."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.rstrip("\r\n") == text:
+                return number
+    return None
 
 
 def _csv_header(path: Path) -> list[str]:
     from pyarrow import csv
 
-    first = csv.open_csv(path, read_options=csv.ReadOptions(block_size=1 << 16))
+    first = csv.open_csv(
+        path,
+        read_options=csv.ReadOptions(block_size=1 << 16),
+        parse_options=csv.ParseOptions(invalid_row_handler=lambda row: "skip"),
+    )
     return [str(name) for name in first.schema.names]
 
 

@@ -182,12 +182,19 @@ def test_bad_parquet_row_is_named_by_row(write_instrument, write_responses):
         ("", "the file is empty"),
         ("participant_id,wave,item_id,value\n", "the table has no answers"),
         ("participant_id,wave,value\np1,pre,3\n", "missing column(s) 'item_id'"),
+        (
+            "participant_id,wave,item_id,value\np1,pre,score,3\np2,pre,score,3,9\n",
+            "line 3: expected 4 cells, got 5: p2,pre,score,3,9",
+        ),
+        (b"participant_id,wave,item_id,value\np1,pre,score,\xff\n", "not a readable CSV"),
     ],
 )
 def test_unusable_files_are_refused_with_one_line(write_instrument, tmp_path, content, message):
     instrument = write_instrument([{"id": "score", "type": "likert", "dimension": "d"}], ["d"])
     responses = tmp_path / "r.csv"
-    if content is not None:
+    if isinstance(content, bytes):
+        responses.write_bytes(content)
+    elif content is not None:
         responses.write_text(content, encoding="utf-8")
     result = run_cli("evaluate", "--instrument", str(instrument), "--responses", str(responses))
     assert result.returncode != 0
@@ -216,3 +223,17 @@ def test_json_numbers_are_plain_floats(write_instrument, write_responses, tmp_pa
     for value in dimension.values():
         assert not (isinstance(value, float) and not math.isfinite(value))
     assert summary["readiness"]["verdict"] == "insufficient_data"
+
+
+def test_evaluation_never_imports_the_server():
+    """architecture.md: `evaluation` reads the responses table, never the server or Piccolo."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, evaluation, evaluation.engine, evaluation.render;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('survey_server', 'piccolo')];"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
