@@ -5,8 +5,8 @@
   `ReadinessRules`);
 * per dimension, completers (both waves) and drop-outs (baseline only) are compared on
   their baseline scores with Welch's t-test (`evaluation.means.welch_t`, difference =
-  drop-outs - completers): a clear difference means the follow-up wave over-represents
-  one kind of participant.
+  drop-outs - completers), Holm-adjusted across the dimensions: a clear difference means
+  the follow-up wave over-represents one kind of participant.
 
 Only meaningful when answers are linked person by person: for an anonymous instrument,
 or when no participant appears in both waves, the rate cannot be known and the result
@@ -15,11 +15,12 @@ says so (`applicable: false`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from evaluation.means import welch_t
+from evaluation.multiplicity import holm
 from evaluation.prepare import AnswerArrays
 from evaluation.scoring import Design, dimension_scores
 
@@ -37,6 +38,7 @@ class DropoutComparison:
     statistic: float | None
     df: float | None
     p_value: float | None
+    p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def analyse_attrition(answers: AnswerArrays, design: Design, amber: float, red: 
                 p_value=test.p_value,
             )
         )
+    adjusted = holm([c.p_value for c in comparisons])
+    comparisons = [replace(c, p_adjusted=p) for c, p in zip(comparisons, adjusted, strict=True)]
     return Attrition(
         applicable=True,
         note="Participants linked by id: drop-outs answered the baseline wave only.",

@@ -14,6 +14,7 @@ figure; the most severe verdict among the fired rules wins.
 | Cronbach's alpha of a dimension (baseline) below `reliability_threshold` | conditional |
 | an item looks mis-keyed (negative corrected item-total correlation) | conditional |
 | attrition above `attrition_amber` (amber) or `attrition_red` (red) | conditional |
+| drop-outs scored a dimension differently at baseline (Holm-adjusted p < alpha) | conditional |
 | none of the above | ready |
 """
 
@@ -191,6 +192,8 @@ def decide_readiness(
                 f"above {threshold:.0%}).",
             )
         )
+    if attrition.applicable:
+        findings.extend(_dropout_findings(attrition, alpha, labels))
     if not findings:
         summary = ", ".join(f"{d.label} {d.verdict.replace('_', ' ')}" for d in dimensions)
         return Readiness(
@@ -204,6 +207,27 @@ def decide_readiness(
         findings=findings,
         areas_of_concern=_areas(findings, labels),
     )
+
+
+def _dropout_findings(attrition: Attrition, alpha: float, labels: dict[str, str]) -> list[Finding]:
+    found = []
+    for c in attrition.comparisons:
+        if c.p_adjusted is None or c.p_adjusted >= alpha or c.difference is None:
+            continue
+        label = labels.get(c.dimension, c.dimension)
+        direction = "higher" if c.difference > 0 else "lower"
+        found.append(
+            Finding(
+                "dropout_difference",
+                "conditional",
+                f"Those who dropped out had rated {label} {_points(c.difference)} {direction} "
+                f"before the pilot than those who stayed ({c.n_dropouts} vs {c.n_completers} "
+                f"people, Holm-adjusted p = {c.p_adjusted:.3g}): the results after the pilot "
+                "may not speak for everyone.",
+                c.dimension,
+            )
+        )
+    return found
 
 
 def _note_findings(

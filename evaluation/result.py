@@ -17,6 +17,9 @@ from evaluation.notes import NotesSummary
 from evaluation.readiness import Readiness, ReadinessRules
 from evaluation.scoring import Design
 
+#: Cronbach's alpha below this is flagged `low_reliability` (Nunnally 1978's usual floor).
+RELIABILITY_FLAG = 0.70
+
 METHODS: dict[str, str] = {
     "scoring": (
         "Reverse-coded items scored as min + max - x; a dimension score is the mean of its "
@@ -59,7 +62,7 @@ METHODS: dict[str, str] = {
     "item_adjustment": "Benjamini-Hochberg (1995) false discovery rate across items.",
     "attrition": (
         "Rate = baseline-only / baseline respondents (linked designs only); completers vs "
-        "drop-outs on baseline dimension scores by Welch's t-test."
+        "drop-outs on baseline dimension scores by Welch's t-test, Holm-adjusted."
     ),
     "minimum_detectable_effect": (
         "Standardised effect detectable with 80% power at the achieved sample, two-sided "
@@ -181,8 +184,19 @@ def _dimension_summary(d: DimensionResult, alpha: float) -> dict[str, Any]:
         "reliability_alpha_post_ci_high": d.reliability_post.ci_high,
         "item_total_correlation": dict(d.reliability_pre.item_total),
         "negative_item_total": d.reliability_pre.negative_items,
+        "flags": _flags(d),
         "minimum_detectable_effect": d.minimum_detectable_effect,
     }
+
+
+def _flags(d: DimensionResult) -> list[str]:
+    """Short machine-readable warnings: low_reliability (alpha < 0.70), miskeyed_item."""
+    flags = []
+    if d.reliability_pre.alpha is not None and d.reliability_pre.alpha < RELIABILITY_FLAG:
+        flags.append("low_reliability")
+    if d.reliability_pre.negative_items:
+        flags.append("miskeyed_item")
+    return flags
 
 
 def _item_summary(i: ItemResult) -> dict[str, Any]:

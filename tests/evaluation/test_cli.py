@@ -237,3 +237,22 @@ def test_evaluation_never_imports_the_server():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_notes_on_the_command_line(write_instrument, write_responses, tmp_path):
+    instrument = write_instrument(SLEEP_ITEMS, ["sleep"], scale=(-100, 100))
+    responses = write_responses(scaled_sleep_rows(paired=True))
+    notes = tmp_path / "notes.csv"
+    notes.write_text("dimension,sentiment,severity,text\nsleep,negative,major,Too tired\n")
+    summary = _evaluate(instrument, responses, tmp_path / "s.json", "--notes", str(notes))
+    assert (
+        "Focus groups raised a major concern about Sleep: Too tired"
+        in (summary["readiness"]["reasons"])
+    )
+    notes.write_text("dimension,sentiment,severity\nsleeep,negative,major\n")
+    result = run_cli(
+        "evaluate", "--instrument", str(instrument), "--responses", str(responses),
+        "--notes", str(notes),
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith(f"error: {notes}: line 2: unknown dimension 'sleeep'")

@@ -278,3 +278,35 @@ def test_summary_is_reproducible(make_instrument):
     first = json.dumps(evaluate(instrument, frame).to_summary(), allow_nan=False)
     second = json.dumps(evaluate(instrument, frame.sample(frac=1, random_state=3)).to_summary())
     assert first == second
+
+
+def test_dropouts_who_differed_at_baseline_make_the_verdict_conditional(make_instrument):
+    instrument = make_instrument(FOUR, ["work"])
+    rows = _likert_rows(40, 3.5, 4, seed=3)
+    # the 12 who leave had rated the work low before the pilot
+    rows += [(f"d{p}", "pre", f"q{i}", "1") for p in range(12) for i in range(4)]
+    result = evaluate(instrument, responses_frame(rows))
+    comparison = result.attrition.comparisons[0]
+    assert comparison.n_dropouts == 12 and comparison.difference < 0
+    assert comparison.p_adjusted == comparison.p_value  # one dimension: Holm changes nothing
+    assert any(
+        r.startswith("Those who dropped out had rated Work") and "lower" in r
+        for r in result.readiness.reasons
+    )
+    assert result.to_summary()["dimensions"][0]["flags"] == []
+
+
+def test_low_reliability_is_flagged(make_instrument):
+    instrument = make_instrument(FOUR, ["work"])
+    rng = np.random.default_rng(5)
+    rows = [
+        (f"p{p}", wave, f"q{i}", str(int(rng.integers(1, 6))))
+        for p in range(30)
+        for wave in ("pre", "post")
+        for i in range(4)
+    ]
+    result = evaluate(instrument, responses_frame(rows))
+    summary = result.to_summary()["dimensions"][0]
+    assert summary["reliability_alpha"] < 0.7
+    assert "low_reliability" in summary["flags"]
+    assert any("agree weakly" in r for r in result.readiness.reasons)

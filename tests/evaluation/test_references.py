@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -211,6 +213,11 @@ def test_power_matches_statsmodels() -> None:
         assert t_test_power(0.5, n, None, 0.05, "paired") == pytest.approx(expected, abs=1e-8)
         expected = TTestIndPower().power(effect_size=0.5, nobs1=n, ratio=2.0, alpha=0.05)
         assert t_test_power(0.5, n, 2 * n, 0.05, "unpaired") == pytest.approx(expected, abs=1e-8)
+    # a-priori n: statsmodels solves for a fractional n; ours is its ceiling
+    n_paired = TTestPower().solve_power(effect_size=0.5, alpha=0.05, power=0.8)
+    n_group = TTestIndPower().solve_power(effect_size=0.5, alpha=0.05, power=0.8)
+    assert sample_size(0.5, design="paired").n == math.ceil(n_paired)
+    assert sample_size(0.5, design="unpaired").n == math.ceil(n_group)
     solved = TTestPower().solve_power(effect_size=None, nobs=34, alpha=0.05, power=0.8)
     mde = minimum_detectable_effect(34, None, design="paired")
     # statsmodels' root finder stops at about 1e-6; ours solves power(d) = 0.8 to 1e-9
