@@ -11,7 +11,8 @@ waves; in the unpaired design on everyone who answered it in each wave. `n_pre` 
   test (unpaired) (`evaluation.categorical`);
 * single choice: the share of each choice; chi-square test of homogeneity, or Fisher's
   exact test when an expected count is below 5 (in the paired design this compares the
-  two distributions of the same participants and ignores the pairing, a simplification);
+  two distributions of the same participants and ignores the pairing, so the
+  Stuart-Maxwell test of marginal homogeneity is added as `marginal_homogeneity`);
 * multi choice: the share choosing each option per wave, no test (each option would be
   its own yes/no question; read the shares descriptively);
 * text: only counted (`text_items`); display notes are skipped.
@@ -25,7 +26,12 @@ from typing import Any
 import numpy as np
 
 from evaluation._numbers import num
-from evaluation.categorical import choice_table_test, fisher_2x2, mcnemar_exact
+from evaluation.categorical import (
+    choice_table_test,
+    fisher_2x2,
+    mcnemar_exact,
+    stuart_maxwell,
+)
 from evaluation.multiplicity import benjamini_hochberg
 from evaluation.prepare import AnswerArrays
 from evaluation.ranks import mann_whitney, wilcoxon_signed_rank
@@ -129,6 +135,18 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
         }
         if compared:
             test = choice_table_test(table)
+            if paired and len(pre):
+                marginal = stuart_maxwell(pre, post, len(choices))
+                extra["marginal_homogeneity"] = (
+                    None
+                    if marginal is None
+                    else {
+                        "test": marginal.test,
+                        "statistic": marginal.statistic,
+                        "df": marginal.df,
+                        "p_value": marginal.p_value,
+                    }
+                )
     else:  # multi
         indicators = answers.multi[item.id]
         choices = [c.value for c in item.choices or []]

@@ -162,6 +162,12 @@ def test_item_types_paired(make_instrument):
     assert pick["pre_distribution"] == {"a": 1.0, "b": 0.0}
     assert pick["post_distribution"] == {"a": 0.5, "b": 0.5}
     assert pick["test"] == "fisher_exact"  # expected counts below 5
+    # Stuart-Maxwell on 2 choices is McNemar's chi-square without correction: 6 a->b, 0 b->a
+    from scipy.stats import chi2
+
+    marginal = pick["marginal_homogeneity"]
+    assert (marginal["statistic"], marginal["df"]) == (pytest.approx(6.0), 1.0)
+    assert marginal["p_value"] == pytest.approx(chi2.sf(6.0, 1))
     many = items_by_id["many"]
     assert many["pre_choice_rates"] == {"x": 1.0, "y": 0.5}
     assert many["post_choice_rates"] == {"x": 0.0, "y": 1.0}

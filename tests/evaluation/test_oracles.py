@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from evaluation.categorical import choice_table_test, fisher_2x2, mcnemar_exact
+from evaluation.categorical import choice_table_test, fisher_2x2, mcnemar_exact, stuart_maxwell
 from evaluation.means import hedges_g, paired_t, welch_t
 from evaluation.multiplicity import benjamini_hochberg, holm
 from evaluation.ranks import mann_whitney, wilcoxon_signed_rank
@@ -26,7 +26,7 @@ from evaluation.reliability import dimension_reliability
 pingouin = pytest.importorskip("pingouin")
 statsmodels = pytest.importorskip("statsmodels")
 
-from statsmodels.stats.contingency_tables import Table, mcnemar  # noqa: E402
+from statsmodels.stats.contingency_tables import SquareTable, Table, mcnemar  # noqa: E402
 from statsmodels.stats.multitest import multipletests  # noqa: E402
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW  # noqa: E402
 
@@ -224,4 +224,24 @@ def test_chi_square_matches_statsmodels(counts):
     assert ours.statistic == pytest.approx(oracle.statistic, rel=1e-9)
     assert ours.df == oracle.df
     # statsmodels takes 1 - cdf, which loses digits far in the tail: 1e-6 relative
+    assert ours.p_value == pytest.approx(oracle.pvalue, rel=1e-6, abs=1e-15)
+
+
+@FAST
+@given(_pairs(st.integers(0, 3), low=8, high=60))
+def test_stuart_maxwell_matches_statsmodels(data):
+    pre, post = (np.array(x, dtype=float) for x in data)
+    table = np.zeros((4, 4))
+    np.add.at(table, (pre.astype(int), post.astype(int)), 1)
+    used = (table.sum(axis=0) + table.sum(axis=1)) > 0
+    reduced = table[np.ix_(used, used)]
+    assume(reduced.shape[0] >= 2 and (reduced != reduced.T).any())
+    ours = stuart_maxwell(pre, post, 4)
+    try:
+        oracle = SquareTable(reduced, shift_zeros=False).homogeneity(method="stuart_maxwell")
+    except np.linalg.LinAlgError:
+        assume(False)
+    assume(ours is not None and np.isfinite(oracle.statistic))
+    assert ours.statistic == pytest.approx(oracle.statistic, rel=1e-8)
+    assert ours.df == oracle.df
     assert ours.p_value == pytest.approx(oracle.pvalue, rel=1e-6, abs=1e-15)
