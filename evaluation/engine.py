@@ -75,6 +75,11 @@ def evaluate(
     """
     _check_parameters(alpha, margin)
     rules = rules or ReadinessRules()
+    if len(instrument.wave_ids) < 2:
+        raise EvaluationInputError(
+            f"instrument '{instrument.id}' has only one wave ({instrument.wave_ids[0]}): "
+            "there is nothing to compare"
+        )
     answers = prepare_answers(instrument, responses)
     return evaluate_answers(
         answers,

@@ -80,6 +80,8 @@ def _points(value: float) -> str:
 def _scale(result: DimensionResult) -> str:
     if result.scale_min is None or result.scale_max is None:
         return "on its scale"
+    if result.scale_min < 0:
+        return f"on a {result.scale_min:g} to {result.scale_max:g} scale"
     return f"on a {result.scale_min:g}-{result.scale_max:g} scale"
 
 
@@ -243,6 +245,8 @@ def _note_findings(
         names = ", ".join(labels.get(d, d) for d in concern.dimensions)
         detail = f": {concern.text}" if concern.text else ""
         reason = f"Focus groups raised a {concern.severity} concern about {names}{detail}"
+        if not reason.endswith((".", "!", "?")):
+            reason += "."
         # one finding per dimension named, so each shows as an area of concern
         found.extend(
             Finding(f"{concern.severity}_concern", verdict, reason, dimension)

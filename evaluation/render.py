@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from evaluation.result import EvaluationResult
@@ -74,7 +75,7 @@ def print_result(result: EvaluationResult, console: Console | None = None) -> No
         ci = f"{_f(c.ci_low)} to {_f(c.ci_high)}" if c.ci_low is not None else "–"
         effect = f"{_f(c.effect_size)} {'dz' if c.effect_size_kind == 'cohen_dz' else 'g'}"
         table.add_row(
-            d.label,
+            escape(d.label),
             f"{d.n_pre}/{d.n_post}/{d.n_paired}",
             _f(c.pre_mean),
             _f(c.post_mean),
@@ -112,7 +113,7 @@ def print_result(result: EvaluationResult, console: Console | None = None) -> No
     readiness = result.readiness
     console.print(f"readiness: {_styled(readiness.verdict)}")
     for reason in readiness.reasons:
-        console.print(f"  - {reason}", highlight=False)
+        console.print(f"  - {reason}", highlight=False, markup=False)
 
 
 def _item_figures(figures: dict) -> tuple[str, str]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from pilotkit.errors import PilotkitError
+
 
 @click.command()
 @click.option(
@@ -112,8 +114,11 @@ def evaluate(
     if json_path is not None:
         summary = result.to_summary()
         text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(text + "\n", encoding="utf-8")
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise PilotkitError(f"{json_path}: cannot write the summary: {exc.strerror}") from None
     if not quiet:
         print_result(result)
         if json_path is not None:

@@ -57,7 +57,10 @@ def test_paired_sleep_end_to_end_reproduces_r(write_instrument, write_responses,
     assert dimension["verdict"] == "declined"
     assert dimension["reliability_alpha"] is None  # one item: alpha does not exist
     assert summary["readiness"]["verdict"] == "not_ready"
-    assert any("declined by 15.80 points" in r for r in summary["readiness"]["reasons"])
+    assert any(
+        "declined by 15.80 points on a -100 to 100 scale" in r
+        for r in summary["readiness"]["reasons"]
+    )
     (item,) = summary["items"]
     assert item["test"] == "wilcoxon"
     # R: wilcox.test(extra ~ group, data = sleep, paired = TRUE): p-value = 0.009091
@@ -246,7 +249,7 @@ def test_notes_on_the_command_line(write_instrument, write_responses, tmp_path):
     notes.write_text("dimension,sentiment,severity,text\nsleep,negative,major,Too tired\n")
     summary = _evaluate(instrument, responses, tmp_path / "s.json", "--notes", str(notes))
     assert (
-        "Focus groups raised a major concern about Sleep: Too tired"
+        "Focus groups raised a major concern about Sleep: Too tired."
         in (summary["readiness"]["reasons"])
     )
     notes.write_text("dimension,sentiment,severity\nsleeep,negative,major\n")

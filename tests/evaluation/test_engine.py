@@ -223,7 +223,7 @@ def test_focus_group_notes_drive_readiness(make_instrument, tmp_path):
     reasons = result.readiness.reasons
     assert reasons[0] == (
         "Focus groups raised a blocker concern about Work, the pilot in general: "
-        "No offline mode at the depots"
+        "No offline mode at the depots."
     )
     assert any("major concern about Work: Queue screen freezes" in r for r in reasons)
     areas = {a.dimension for a in result.readiness.areas_of_concern}
@@ -316,3 +316,14 @@ def test_low_reliability_is_flagged(make_instrument):
     assert summary["reliability_alpha"] < 0.7
     assert "low_reliability" in summary["flags"]
     assert any("agree weakly" in r for r in result.readiness.reasons)
+
+
+def test_an_instrument_with_one_wave_has_nothing_to_compare(make_instrument):
+    from pilotkit.instruments import instrument_from_mapping
+    from tests.evaluation.conftest import instrument_mapping
+
+    mapping = instrument_mapping(FOUR, ["work"])
+    mapping["waves"] = [{"id": "only"}]
+    instrument = instrument_from_mapping(mapping, "test")
+    with pytest.raises(EvaluationInputError, match="has only one wave"):
+        evaluate(instrument, responses_frame([("p1", "only", "q0", "3")]))
