@@ -133,19 +133,25 @@ def evaluate(
     help="Smallest effect worth detecting (Cohen's d; d_z for a paired design).",
 )
 @click.option(
-    "--design", type=click.Choice(["paired", "unpaired"]), default="paired", show_default=True
+    "--design",
+    type=click.Choice(["paired", "unpaired"]),
+    default="paired",
+    show_default=True,
+    help="paired: the same people answer both waves; unpaired: two independent groups.",
 )
 @click.option(
     "--power",
     default=0.8,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Chance of detecting the effect when it is real.",
 )
 @click.option(
     "--alpha",
     default=0.05,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Significance level (two-sided).",
 )
 def plan(effect: float, design: str, power: float, alpha: float) -> None:
     """Participants needed to detect an effect (two-sided t-test, noncentral t)."""
@@ -153,7 +159,10 @@ def plan(effect: float, design: str, power: float, alpha: float) -> None:
 
     if effect == 0:
         raise click.BadParameter("the effect must not be 0", param_hint="--effect")
-    size = sample_size(effect, design=design, power=power, alpha=alpha)  # type: ignore[arg-type]
+    try:
+        size = sample_size(effect, design=design, power=power, alpha=alpha)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--effect") from None
     if design == "paired":
         click.echo(
             f"{size.n} participants answering both waves (paired t-test, d_z = {size.effect:g}, "

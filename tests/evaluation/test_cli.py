@@ -133,6 +133,12 @@ def test_terminal_table_and_plan(write_instrument, write_responses):
     assert plan.returncode == 0 and plan.stdout.startswith("34 participants")
     plan = run_cli("plan", "--effect", "0.5", "--design", "unpaired")
     assert plan.stdout.startswith("64 participants per wave")
+    # G*Power: two groups, d = 0.3, alpha .05, power .90 -> 235 per group
+    plan = run_cli("plan", "--effect", "0.3", "--design", "unpaired", "--power", "0.9")
+    assert plan.stdout.startswith("235 participants per wave, 470 in all")
+    refused = run_cli("plan", "--effect", "0")
+    assert refused.returncode != 0 and "the effect must not be 0" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 @pytest.mark.parametrize(
