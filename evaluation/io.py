@@ -177,7 +177,28 @@ def read_responses(path: str | Path) -> pd.DataFrame:
         first_row=1 if is_parquet else 2,
         sha256=file_sha256(path),
     )
+    if not is_parquet:
+        frame.attrs["csv_path"] = str(path)
     return frame
+
+
+def csv_line_of_record(path: str | Path, record: int) -> int | None:
+    """The 1-based line where data record `record` (0-based) starts in a CSV file.
+
+    Differs from `record + 2` only when a quoted answer spans several lines; used on the
+    error path only, so the fast reader never has to count lines.
+    """
+    import csv
+
+    with Path(path).open(encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)  # header
+        line = reader.line_num + 1
+        for index, _ in enumerate(reader):
+            if index == record:
+                return line
+            line = reader.line_num + 1
+    return None
 
 
 def read_notes(path: str | Path) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.errors import EvaluationInputError
-from evaluation.io import RESPONSE_COLUMNS
+from evaluation.io import RESPONSE_COLUMNS, csv_line_of_record
 from pilotkit.instruments import Instrument, Item
 
 TRUE_WORDS = frozenset({"1", "true", "yes"})
@@ -72,6 +72,10 @@ def _as_categorical(series: pd.Series) -> pd.Categorical:
 
 def _row_name(frame: pd.DataFrame, position: int) -> str:
     word = frame.attrs.get("row_word", "row")
+    if "csv_path" in frame.attrs:  # count physical lines: answers may span several
+        line = csv_line_of_record(frame.attrs["csv_path"], position)
+        if line is not None:
+            return f"{word} {line}"
     first = int(frame.attrs.get("first_row", 1))
     return f"{word} {position + first}"
 
@@ -79,7 +83,8 @@ def _row_name(frame: pd.DataFrame, position: int) -> str:
 def _fail(frame: pd.DataFrame, position: int | None, message: str) -> EvaluationInputError:
     source = frame.attrs.get("source", "responses")
     where = f"{source}: {_row_name(frame, position)}: " if position is not None else f"{source}: "
-    return EvaluationInputError(where + message)
+    # a value or id holding a line break must not break the one-line message
+    return EvaluationInputError(where + message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def _scale_bounds(instrument: Instrument, item: Item) -> tuple[float, float] | None:
@@ -90,7 +95,7 @@ def _scale_bounds(instrument: Instrument, item: Item) -> tuple[float, float] | N
 def _item_lookup(
     instrument: Instrument, item: Item, texts: np.ndarray, numbers: np.ndarray, empty: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(score, valid) for every distinct value text, for one item."""
+    """(score, valid) of each of the given distinct value texts, for one item."""
     score = np.full(len(texts), np.nan)
     valid = empty.copy()
     finite = np.isfinite(numbers)
@@ -128,6 +133,48 @@ def _item_lookup(
     elif item.type == "text":
         valid[:] = True
     return score, valid
+
+
+#: Up to this many (item, distinct value) cells the lookup is a dense table; beyond it
+#: (many distinct free-text answers) only the pairs that occur are looked up.
+DENSE_LOOKUP_LIMIT = 20_000_000
+
+
+def _lookup_rows(
+    instrument: Instrument,
+    item_codes: np.ndarray,
+    value_codes: np.ndarray,
+    texts: np.ndarray,
+    numbers: np.ndarray,
+    empty: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(score, valid) of every row, interpreting each distinct (item, value) pair once."""
+    n_texts = len(texts)
+    key = item_codes.astype(np.int64) * n_texts + value_codes
+    if len(instrument.items) * n_texts <= DENSE_LOOKUP_LIMIT:
+        used = np.bincount(key, minlength=len(instrument.items) * n_texts) > 0
+        pairs = np.flatnonzero(used)
+        inverse = None
+    else:
+        pairs, inverse = np.unique(key, return_inverse=True)
+    pair_items, pair_values = np.divmod(pairs, n_texts)
+    pair_score = np.full(len(pairs), np.nan)
+    pair_valid = np.zeros(len(pairs), dtype=bool)
+    for index, item in enumerate(instrument.items):
+        selected = np.flatnonzero(pair_items == index)
+        if len(selected) == 0:
+            continue
+        chosen = pair_values[selected]
+        pair_score[selected], pair_valid[selected] = _item_lookup(
+            instrument, item, texts[chosen], numbers[chosen], empty[chosen]
+        )
+    if inverse is None:  # dense: scatter the pairs into a table indexed by key
+        table_score = np.full(len(instrument.items) * n_texts, np.nan)
+        table_valid = np.zeros(len(instrument.items) * n_texts, dtype=bool)
+        table_score[pairs] = pair_score
+        table_valid[pairs] = pair_valid
+        return table_score[key], table_valid[key]
+    return pair_score[inverse], pair_valid[inverse]
 
 
 def _why_invalid(instrument: Instrument, item: Item, text: str) -> str:
@@ -199,18 +246,12 @@ def prepare_answers(instrument: Instrument, responses: pd.DataFrame) -> AnswerAr
     texts = np.array([str(v).strip() for v in values.categories], dtype=object)
     empty = np.array([t == "" for t in texts], dtype=bool)
     numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(float)
-    score_table = np.full((len(item_ids), len(texts)), np.nan)
-    valid_table = np.zeros((len(item_ids), len(texts)), dtype=bool)
-    for index, item in enumerate(instrument.items):
-        score_table[index], valid_table[index] = _item_lookup(
-            instrument, item, texts, numbers, empty
-        )
     value_codes = values.codes.astype(np.int64)
     if (value_codes < 0).any():  # a null that slipped through counts as empty
         raise _fail(responses, int(np.flatnonzero(value_codes < 0)[0]), "value is missing")
-    invalid = ~valid_table[item_codes, value_codes]
-    if invalid.any():
-        position = int(np.flatnonzero(invalid)[0])
+    row_score, row_valid = _lookup_rows(instrument, item_codes, value_codes, texts, numbers, empty)
+    if not row_valid.all():
+        position = int(np.flatnonzero(~row_valid)[0])
         item = instrument.items[int(item_codes[position])]
         raise _fail(
             responses,
@@ -239,7 +280,7 @@ def prepare_answers(instrument: Instrument, responses: pd.DataFrame) -> AnswerAr
         )
 
     scores = np.full(size, np.nan)
-    scores[cell] = score_table[item_codes, value_codes]
+    scores[cell] = row_score
     answered = np.zeros(size, dtype=bool)
     answered[cell] = ~empty[value_codes]
     shape = (n_waves, n_participants, n_items)

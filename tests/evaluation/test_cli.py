@@ -157,6 +157,7 @@ def test_terminal_table_and_plan(write_instrument, write_responses):
             "line 4: participant 'p1' answered item 'score' in wave 'pre' twice (also line 2)",
         ),
         ([("", "pre", "score", "3")], "line 2: participant_id is empty"),
+        ([("p1", "pre", "score", "a\nb")], "line 2: item 'score': value 'a\\nb' is not a number"),
     ],
 )
 def test_bad_responses_are_refused_with_one_line(write_instrument, write_responses, rows,
@@ -196,6 +197,11 @@ def test_bad_parquet_row_is_named_by_row(write_instrument, write_responses):
             "line 3: expected 4 cells, got 5: p2,pre,score,3,9",
         ),
         (b"participant_id,wave,item_id,value\np1,pre,score,\xff\n", "not a readable CSV"),
+        (
+            'participant_id,wave,item_id,value\np0,pre,score,3\np0,post,score,"4\n"\n'
+            "p1,pre,score,9\n",
+            "line 5: item 'score': value '9' is outside the scale 1..5",
+        ),
     ],
 )
 def test_unusable_files_are_refused_with_one_line(write_instrument, tmp_path, content, message):

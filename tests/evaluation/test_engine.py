@@ -327,3 +327,22 @@ def test_an_instrument_with_one_wave_has_nothing_to_compare(make_instrument):
     instrument = instrument_from_mapping(mapping, "test")
     with pytest.raises(EvaluationInputError, match="has only one wave"):
         evaluate(instrument, responses_frame([("p1", "only", "q0", "3")]))
+
+
+def test_sparse_value_lookup_gives_the_same_summary(make_instrument, monkeypatch):
+    """Many distinct free-text answers switch the value lookup to the sparse path."""
+    import evaluation.prepare
+
+    items = [*FOUR, {"id": "yes", "type": "boolean"}, {"id": "say", "type": "text"}]
+    instrument = make_instrument(items, ["work"])
+    rows = _likert_rows(20, 3, 3.5)
+    rows += [(f"p{p}", "post", "say", f"answer {p}") for p in range(20)]
+    rows += [(f"p{p}", w, "yes", str(p % 2)) for p in range(20) for w in ("pre", "post")]
+    dense = evaluate(instrument, responses_frame(rows)).to_summary()
+    monkeypatch.setattr(evaluation.prepare, "DENSE_LOOKUP_LIMIT", 0)
+    sparse = evaluate(instrument, responses_frame(rows)).to_summary()
+    assert json.dumps(dense) == json.dumps(sparse)
+    with pytest.raises(EvaluationInputError, match="row 3: item 'q2': value '9'"):
+        bad = list(rows)
+        bad[2] = ("p0", "pre", "q2", "9")
+        evaluate(instrument, responses_frame(bad))
