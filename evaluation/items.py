@@ -110,10 +110,11 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
         post_all = indicators[answers.wave_index(design.follow_up), :, 0]
     has_pre, has_post = ~np.isnan(pre_all), ~np.isnan(post_all)
     both = has_pre & has_post
-    paired = design.paired
+    compared = _asked(item, design.baseline) and _asked(item, design.follow_up)
+    # an item asked in one wave only is described on everyone who answered it
+    paired = design.paired and compared
     keep_pre, keep_post = (both, both) if paired else (has_pre, has_post)
     pre, post = pre_all[keep_pre], post_all[keep_post]
-    compared = _asked(item, design.baseline) and _asked(item, design.follow_up)
     test = None
     method = None
     extra: dict[str, Any] = {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from evaluation.attrition import Attrition
 from evaluation.dimensions import DimensionResult
 from evaluation.items import ItemResult, TextItemCount
@@ -96,6 +98,15 @@ class EvaluationResult:
 
     def item(self, item_id: str) -> ItemResult:
         return next(i for i in self.items if i.id == item_id)
+
+    def dimensions_frame(self) -> pd.DataFrame:
+        """One row per dimension with the scalar figures of summary.json (for notebooks)."""
+        rows = [_dimension_summary(d, self.alpha) for d in self.dimensions]
+        return pd.DataFrame([_scalars(row) for row in rows])
+
+    def items_frame(self) -> pd.DataFrame:
+        """One row per item with the scalar figures of summary.json (for notebooks)."""
+        return pd.DataFrame([_scalars(_item_summary(i)) for i in self.items])
 
     def to_summary(self) -> dict[str, Any]:
         """The summary.json structure: contract keys in order, then the added keys."""
@@ -187,6 +198,10 @@ def _dimension_summary(d: DimensionResult, alpha: float) -> dict[str, Any]:
         "flags": _flags(d),
         "minimum_detectable_effect": d.minimum_detectable_effect,
     }
+
+
+def _scalars(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if not isinstance(value, dict | list)}
 
 
 def _flags(d: DimensionResult) -> list[str]:
