@@ -84,8 +84,10 @@ def paired_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanComp
         eq_low, eq_high = _interval(result, 1 - 2 * alpha)
         sd = diff.std(ddof=1)
         dz = diff.mean() / sd if sd > 0 else np.nan
-    if np.ptp(diff) == 0:  # every difference equal: the CI collapses onto the change
+    statistic, df, p_value = num(result.statistic), num(result.df), num(result.pvalue)
+    if np.ptp(diff) == 0:  # every difference equal: no standard error, the t-test is undefined
         low = high = eq_low = eq_high = mean_change
+        statistic = df = p_value = None
     return MeanComparison(
         test="paired_t",
         n_pre=n,
@@ -97,9 +99,9 @@ def paired_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanComp
         ci_high=high,
         equivalence_ci_low=eq_low,
         equivalence_ci_high=eq_high,
-        statistic=num(result.statistic),
-        df=num(result.df),
-        p_value=num(result.pvalue),
+        statistic=statistic,
+        df=df,
+        p_value=p_value,
         effect_size=num(dz),
         effect_size_kind="cohen_dz",
     )
@@ -150,8 +152,10 @@ def welch_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanCompa
         result = stats.ttest_ind(post, pre, equal_var=False, alternative="two-sided")
         low, high = _interval(result, 1 - alpha)
         eq_low, eq_high = _interval(result, 1 - 2 * alpha)
-    if np.ptp(pre) == 0 and np.ptp(post) == 0:  # no spread at all: the CI is the change
+    statistic, df, p_value = num(result.statistic), num(result.df), num(result.pvalue)
+    if np.ptp(pre) == 0 and np.ptp(post) == 0:  # no spread at all: the t-test is undefined
         low = high = eq_low = eq_high = change
+        statistic = df = p_value = None
     return MeanComparison(
         test="welch_t",
         n_pre=n1,
@@ -163,9 +167,9 @@ def welch_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanCompa
         ci_high=high,
         equivalence_ci_low=eq_low,
         equivalence_ci_high=eq_high,
-        statistic=num(result.statistic),
-        df=num(result.df),
-        p_value=num(result.pvalue),
+        statistic=statistic,
+        df=df,
+        p_value=p_value,
         effect_size=hedges_g(pre, post),
         effect_size_kind="hedges_g",
     )

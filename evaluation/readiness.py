@@ -120,7 +120,7 @@ def _dimension_findings(
         analysed = result.n_paired if design.paired else min(result.n_pre, result.n_post)
         if c.p_value is None:
             reason = (
-                f"{result.label} could not be assessed: too few scores "
+                f"{result.label} could not be tested: too few scores or no variation in them "
                 f"({result.n_pre} before, {result.n_post} after, {result.n_paired} in both waves)."
             )
         else:

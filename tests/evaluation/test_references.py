@@ -223,3 +223,12 @@ def test_power_matches_statsmodels() -> None:
     # statsmodels' root finder stops at about 1e-6; ours solves power(d) = 0.8 to 1e-9
     assert mde == pytest.approx(solved, abs=1e-5)
     assert t_test_power(mde, 34, None, 0.05, "paired") == pytest.approx(0.8, abs=1e-9)
+
+
+def test_t_tests_without_any_spread_are_undefined() -> None:
+    """Equal differences (or constant groups) have no standard error: no t, df or p."""
+    paired = paired_t(np.array([1.0, 2, 3]), np.array([2.0, 3, 4]))
+    assert (paired.statistic, paired.df, paired.p_value) == (None, None, None)
+    assert paired.mean_change == 1.0 and paired.ci_low == paired.ci_high == 1.0
+    welch = welch_t(np.array([1.0, 1, 1]), np.array([2.0, 2, 2]))
+    assert (welch.statistic, welch.df, welch.p_value) == (None, None, None)
