@@ -12,14 +12,12 @@ from evaluation.dimensions import analyse_dimension, finish
 from evaluation.errors import EvaluationInputError
 from evaluation.items import analyse_items, count_text_items
 from evaluation.notes import GENERAL, summarize_notes
-from evaluation.power import minimum_detectable_effect
+from evaluation.power import MDE_POWER, minimum_detectable_effect
 from evaluation.prepare import AnswerArrays, prepare_answers
 from evaluation.readiness import ReadinessRules, decide_readiness
 from evaluation.result import EvaluationResult
 from evaluation.scoring import Design, decide_design
 from pilotkit.instruments import Instrument
-
-MDE_POWER = 0.8
 
 
 def _software() -> dict[str, str]:

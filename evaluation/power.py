@@ -22,6 +22,9 @@ from scipy import optimize, stats
 
 Design = Literal["paired", "unpaired"]
 
+#: Power at which the summary reports the minimum detectable effect.
+MDE_POWER = 0.8
+
 
 def t_test_power(effect: float, n1: int, n2: int | None, alpha: float, design: Design) -> float:
     """Power of the two-sided t-test (n2 is ignored for the paired design)."""

@@ -125,9 +125,11 @@ def _dimension_findings(
             )
         else:
             margin = f"±{result.margin:.2f}" if result.margin is not None else "the margin"
+            adjusted = f"{result.p_adjusted:.3g}" if result.p_adjusted is not None else "n/a"
             reason = (
-                f"{_change_sentence(result, alpha)}: neither a clear change nor clearly within "
-                f"{margin} points of no change (n = {analysed})."
+                f"{_change_sentence(result, alpha)}, Holm-adjusted p = {adjusted}: not clear "
+                "enough to call a change once every area tested is allowed for, nor small "
+                f"enough to call no change (within {margin} points; n = {analysed})."
             )
         found.append(Finding("dimension_inconclusive", "conditional", reason, result.id))
     reliability = result.reliability_pre.alpha

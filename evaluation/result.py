@@ -16,8 +16,9 @@ from evaluation.attrition import Attrition
 from evaluation.dimensions import DimensionResult
 from evaluation.items import ItemResult, TextItemCount
 from evaluation.notes import NotesSummary
+from evaluation.power import MDE_POWER
 from evaluation.readiness import Readiness, ReadinessRules
-from evaluation.scoring import Design
+from evaluation.scoring import PAIRED_SHARE, Design
 
 #: Cronbach's alpha below this is flagged `low_reliability` (Nunnally 1978's usual floor).
 RELIABILITY_FLAG = 0.70
@@ -136,6 +137,17 @@ class EvaluationResult:
             "minimum_detectable_effect": self.minimum_detectable_effect,
             "text_items": [{"id": t.id, "answered": t.answered} for t in self.text_items],
             "notes": _notes_summary(self.notes),
+            "parameters": {
+                "alpha": float(self.alpha),
+                "ci_level": 1 - float(self.alpha),
+                "equivalence_ci_level": 1 - 2 * float(self.alpha),
+                "margin": self.margin,
+                "margin_default": "half the baseline SD of each dimension",
+                "paired_share": PAIRED_SHARE,
+                "score_min_share_answered": 0.5,
+                "mde_power": MDE_POWER,
+                "rules": asdict(self.rules),
+            },
             "methods": dict(METHODS),
             "input": dict(self.input),
             "software": dict(self.software),
