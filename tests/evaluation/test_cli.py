@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.evaluation.conftest import SLEEP_ITEMS, scaled_sleep_rows
@@ -104,6 +105,9 @@ def test_youth_yes_no_survey_unpaired_fisher(write_responses, tmp_path):
     assert summary["design"] == "unpaired"
     assert summary["dimensions"] == []
     knows = next(i for i in summary["items"] if i["id"] == "knows_311")
+    assert list(knows)[:9] == [
+        "id", "type", "n_pre", "n_post", "pre_rate", "post_rate", "test", "p_value", "p_adjusted",
+    ]  # fmt: skip
     assert knows["test"] == "fisher_exact"
     assert (knows["n_pre"], knows["n_post"]) == (28, 26)
     assert knows["pre_rate"] == pytest.approx(2 / 28) and knows["post_rate"] == pytest.approx(
@@ -271,3 +275,40 @@ def test_notes_on_the_command_line(write_instrument, write_responses, tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert result.stderr.strip().startswith(f"error: {notes}: line 2: unknown dimension 'sleeep'")
+
+
+def test_pilot_core_end_to_end_structure(write_responses, tmp_path):
+    """The shipped six-dimension instrument: every dimension and every non-text item is
+    reported with the contract keys; text items are counted; JSON has no NaN."""
+    from pilotkit.instruments import load_instrument
+
+    instrument = load_instrument("pilot-core")
+    rng = np.random.default_rng(11)
+    rows = []
+    for p in range(30):
+        for wave, shift in (("pre", 0), ("post", 1)):
+            if wave == "post" and p >= 27:
+                continue
+            for item in instrument.items_in_wave(wave):
+                if item.type == "likert":
+                    value = int(np.clip(rng.integers(2, 5) + shift * (not item.reverse), 1, 5))
+                    rows.append((f"p{p}", wave, item.id, str(value)))
+                elif item.type == "text":
+                    rows.append((f"p{p}", wave, item.id, "a comment" if p % 4 == 0 else ""))
+    responses = write_responses(rows, name="pilot.parquet")
+    summary = _evaluate(Path("pilot-core"), responses, tmp_path / "s.json")
+    assert summary["instrument"] == {"id": "pilot-core", "version": 1}
+    assert [d["id"] for d in summary["dimensions"]] == [d.id for d in instrument.dimensions]
+    for dimension in summary["dimensions"]:
+        assert list(dimension)[: len(CONTRACT_DIMENSION_KEYS)] == CONTRACT_DIMENSION_KEYS
+        assert dimension["n_pre"] == 30 and dimension["n_post"] == 27
+        assert dimension["n_paired"] == 27 and dimension["test"] == "paired_t"
+    likert = [i.id for i in instrument.items if i.type == "likert"]
+    assert [i["id"] for i in summary["items"]] == likert
+    for item in summary["items"]:
+        assert list(item)[:6] == ["id", "type", "n_pre", "n_post", "pre_mean", "post_mean"]
+        assert item["test"] == "wilcoxon"
+    texts = {t["id"] for t in summary["text_items"]}
+    assert texts == {i.id for i in instrument.items if i.type == "text"}
+    assert summary["attrition"]["rate"] == pytest.approx(3 / 30)
+    assert summary["readiness"]["verdict"] in ("ready", "conditional", "not_ready")
