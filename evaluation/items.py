@@ -34,7 +34,7 @@ from evaluation.categorical import (
 )
 from evaluation.multiplicity import benjamini_hochberg
 from evaluation.prepare import AnswerArrays
-from evaluation.ranks import mann_whitney, wilcoxon_signed_rank
+from evaluation.ranks import RankTest, mann_whitney, wilcoxon_signed_rank
 from evaluation.scoring import Design
 from pilotkit.instruments import Item
 
@@ -77,8 +77,8 @@ def _asked(item: Item, wave: str) -> bool:
 
 
 def _numeric_item(
-    item: Item, pre: np.ndarray, post: np.ndarray, paired: bool, compared: bool
-) -> tuple[dict[str, Any], Any]:
+    pre: np.ndarray, post: np.ndarray, paired: bool, compared: bool
+) -> tuple[dict[str, Any], RankTest | None]:
     figures: dict[str, Any] = {"pre_mean": _rate(pre), "post_mean": _rate(post)}
     if not compared:
         return figures, None
@@ -119,7 +119,7 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
     method = None
     extra: dict[str, Any] = {}
     if item.type in ("likert", "number"):
-        figures, rank = _numeric_item(item, pre, post, paired, compared)
+        figures, rank = _numeric_item(pre, post, paired, compared)
         if rank is not None:
             test, method = rank, rank.method
             extra["rank_biserial"] = rank.rank_biserial
