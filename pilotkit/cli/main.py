@@ -20,6 +20,7 @@ from pilotkit.errors import PilotkitError
 COMMANDS: list[str] = [
     "pilotkit.cli.instruments_cmd:instruments",
     "pilotkit.cli.server_cmd:serve",
+    "pilotkit.cli.report_cmd:report",
 ]
 
 
