@@ -61,6 +61,8 @@ class ReportRequest:
     notebooks: tuple[NotebookSpec, ...] = ()
     #: extra files to copy into `inputs/` (e.g. participation counts from the server)
     extra_inputs: Mapping[str, Path] = field(default_factory=dict)
+    #: also print the main HTML report to `report.pdf` (needs chromium)
+    pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,10 @@ def run_report(
         _execute(spec.source, target, parameters[spec.source.name], run_dir, progress)
         executed.append(target)
         html.append(export_html(target, run_dir / spec.html_name))
+    if request.pdf:
+        from evaluation.reporting.pdf import html_to_pdf
+
+        html_to_pdf(html[0], run_dir / "report.pdf")
     run_record["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     (run_dir / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
     return ReportRun(run_dir=run_dir, notebooks=executed, html=html, parameters=parameters)

@@ -24,6 +24,7 @@ import click
 )
 @click.option("--out", "out_root", type=click.Path(path_type=Path), help="Reports folder.")
 @click.option("--run-id", default=None, help="Name of the run folder (default: time-stamped).")
+@click.option("--pdf", is_flag=True, help="Also print the report to PDF (needs chromium).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 def report(
     pilot_slug: str | None,
@@ -34,6 +35,7 @@ def report(
     parameters: tuple[tuple[str, str], ...],
     out_root: Path | None,
     run_id: str | None,
+    pdf: bool,
     progress: bool,
 ) -> None:
     """Run the readiness report notebooks and write code-free HTML, summary.json and figures.
@@ -63,6 +65,7 @@ def report(
             overrides=overrides,
             out_root=out_root,
             run_id=run_id,
+            pdf=pdf,
         ),
         progress=progress,
         on_notebook=lambda nb: click.echo(f"running {nb}", err=True) if progress else None,

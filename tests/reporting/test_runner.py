@@ -114,3 +114,13 @@ def test_failing_cell_names_notebook_and_cell_and_keeps_partial(request_for) -> 
     assert "partial notebook is kept" in message
     kept = next((Path(request_for().out_root) / "demo").glob("*/tiny.ipynb"))
     assert kept.is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_pdf_of_the_report(request_for) -> None:
+    from dataclasses import replace
+
+    run = run_report(replace(request_for(), pdf=True), progress=False)
+    pdf = run.run_dir / "report.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
