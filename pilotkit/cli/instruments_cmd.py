@@ -103,3 +103,86 @@ def _print_instrument(inst: Instrument, lang: str) -> None:
             console.print(f"  {heading}")
             for prompt in section.prompts:
                 console.print(f"    - {inst.text(prompt, lang)}")
+
+
+@instruments.command(name="import")
+@click.argument("form", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Instrument file to write (default: instruments/<id>.yaml).",
+)
+@click.option("--id", "instrument_id", default=None, help="Instrument id (default: form_id).")
+@click.option("--strict", is_flag=True, help="Fail when anything cannot be mapped.")
+@click.option("--force", is_flag=True, help="Overwrite an existing instrument file.")
+def import_form(
+    form: Path, out: Path | None, instrument_id: str | None, strict: bool, force: bool
+) -> None:
+    """Import an XLSForm (ODK, KoboToolbox, SurveyCTO, Ona) as an instrument file.
+
+    Prints one line per row that could not be mapped; with --strict those are errors
+    and nothing is written.
+    """
+    from pilotkit.errors import PilotkitError
+    from pilotkit.instruments.xlsform import read_xlsform
+    from pilotkit.instruments.yaml_io import dump_instrument
+    from pilotkit.paths import instruments_dirs
+
+    if instrument_id is not None:
+        from pilotkit.instruments.validation import SLUG
+
+        if not SLUG.match(instrument_id):
+            raise click.BadParameter(
+                f"'{instrument_id}' is not a slug (lowercase letters, digits, - and _)",
+                param_hint="--id",
+            )
+    result = read_xlsform(form, instrument_id=instrument_id)
+    label = "error" if strict else "warning"
+    for line in result.warnings:
+        click.echo(f"{label}: {form}: {line}", err=True)
+    if strict and result.warnings:
+        raise PilotkitError(
+            f"{form}: {len(result.warnings)} row(s) cannot be mapped (--strict); nothing written"
+        )
+    inst = result.instrument
+    target = out or instruments_dirs()[0] / f"{inst.id}.yaml"
+    if target.exists() and not force:
+        raise PilotkitError(f"{target} already exists (use --force to overwrite it)")
+    header = f"Imported from the XLSForm {form.name} by `pilotkit instruments import`."
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dump_instrument(inst, header=header), encoding="utf-8")
+    note = f", {len(result.warnings)} warning(s)" if result.warnings else ""
+    click.echo(
+        f"wrote {target}: {inst.id} v{inst.version}, {len(inst.items)} items, "
+        f"{len(inst.dimensions)} dimensions, languages {', '.join(inst.languages)}{note}"
+    )
+
+
+@instruments.command(name="export")
+@click.argument("instrument")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["xlsform"]),
+    default="xlsform",
+    show_default=True,
+    help="File format to write.",
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="FORM.xlsx to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def export_form(instrument: str, output_format: str, out: Path, force: bool) -> None:
+    """Export an instrument (by id or path) as an XLSForm for ODK, KoboToolbox or SurveyCTO."""
+    from pilotkit.errors import PilotkitError
+    from pilotkit.instruments.xlsform import write_xlsform
+
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"'{out}' must end in .xlsx", param_hint="--out")
+    if out.exists() and not force:
+        raise PilotkitError(f"{out} already exists (use --force to overwrite it)")
+    inst = load_instrument(instrument)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_xlsform(inst, out)
+    click.echo(
+        f"wrote {out}: {inst.id} v{inst.version} as {output_format}, {len(inst.items)} items"
+    )

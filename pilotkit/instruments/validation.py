@@ -16,6 +16,14 @@ from pilotkit.instruments.model import (
     Item,
     Scale,
 )
+from pilotkit.instruments.relevance import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    RelevanceError,
+    compared_values,
+    parse_relevance,
+    referenced_items,
+)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -30,6 +38,7 @@ def semantic_problems(inst: Instrument) -> list[str]:
         *_scale_problems(inst.scale, inst, "scale"),
         *_dimension_problems(inst),
         *_item_problems(inst),
+        *_relevance_problems(inst),
         *_guide_problems(inst),
     ]
 
@@ -188,3 +197,42 @@ def _guide_problems(inst: Instrument) -> Iterator[str]:
         yield from _texts(section.title, inst, where, "title")
         for n, prompt in enumerate(section.prompts, start=1):
             yield from _texts(prompt, inst, where, f"prompt {n}")
+
+
+def _relevance_problems(inst: Instrument) -> Iterator[str]:
+    """Every `relevant` condition parses and reads only answerable items asked earlier."""
+    earlier: dict[str, Item] = {}
+    all_ids = {i.id for i in inst.items}
+    for item in inst.items:
+        if item.relevant is not None:
+            yield from _one_condition(item, earlier, all_ids)
+        earlier.setdefault(item.id, item)
+
+
+def _one_condition(item: Item, earlier: dict[str, Item], all_ids: set[str]) -> Iterator[str]:
+    where = f"item '{item.id}': relevant"
+    condition = item.relevant or ""
+    try:
+        tree = parse_relevance(condition)
+    except RelevanceError as exc:
+        yield f"{where}: {exc} in '{condition}'"
+        return
+    for ref in sorted(referenced_items(tree)):
+        if ref == item.id:
+            yield f"{where}: refers to the item itself"
+        elif ref in earlier:
+            if earlier[ref].type in DISPLAY_TYPES:
+                yield f"{where}: refers to '{ref}', a {earlier[ref].type} without an answer"
+        elif ref in all_ids:
+            yield f"{where}: refers to '{ref}', which comes later in the instrument"
+        else:
+            yield f"{where}: refers to unknown item '{ref}'"
+    for ref, value in compared_values(tree):
+        target = earlier.get(ref)
+        if target is None or value == "":
+            continue
+        if target.type in ("single", "multi") and target.choices:
+            if value not in {c.value for c in target.choices}:
+                yield f"{where}: '{value}' is not a choice of item '{ref}'"
+        elif target.type == "boolean" and value.lower() not in TRUE_WORDS | FALSE_WORDS:
+            yield f"{where}: '{value}' is not a yes/no value for boolean item '{ref}'"

@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from pilotkit.instruments import InstrumentError, load_instrument, load_instrument_file
+from pilotkit.instruments import (
+    InstrumentError,
+    instrument_from_mapping,
+    load_instrument,
+    load_instrument_file,
+)
 
 BASE: dict[str, Any] = {
     "id": "mini",
@@ -219,3 +224,52 @@ def test_unknown_id_names_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
     with pytest.raises(PilotkitError, match="unknown instrument 'ghost'"):
         load_instrument("ghost")
+
+
+# -- skip logic checked at load time ------------------------------------------------------
+
+
+def _with_conditions(**conditions: str) -> dict:
+    items = [
+        {"id": "used", "type": "boolean", "text": "Used it?"},
+        {"id": "dept", "type": "single", "text": "Department",
+         "choices": [{"value": "it", "label": "IT"}, {"value": "hr", "label": "HR"}]},
+        {"id": "info", "type": "note", "text": "Next part"},
+        {"id": "why", "type": "text", "text": "Why?"},
+    ]  # fmt: skip
+    for item in items:
+        if item["id"] in conditions:
+            item["relevant"] = conditions[item["id"]]
+    return {"id": "skip", "version": 1, "title": "Skip", "languages": ["en"], "items": items}
+
+
+@pytest.mark.parametrize(
+    ("conditions", "problem"),
+    [
+        ({"why": "${used} = "}, "item 'why': relevant: at position 11: the condition ends "
+         "too early in '${used} = '"),
+        ({"why": "${ghost} = 'yes'"}, "item 'why': relevant: refers to unknown item 'ghost'"),
+        ({"dept": "${why} != ''"}, "item 'dept': relevant: refers to 'why', which comes later "
+         "in the instrument"),
+        ({"why": "${why} = ''"}, "item 'why': relevant: refers to the item itself"),
+        ({"why": "${info} = ''"}, "item 'why': relevant: refers to 'info', a note without an "
+         "answer"),
+        ({"why": "${dept} = 'finance'"}, "item 'why': relevant: 'finance' is not a choice of "
+         "item 'dept'"),
+        ({"why": "selected(${dept}, 'ops')"}, "item 'why': relevant: 'ops' is not a choice of "
+         "item 'dept'"),
+        ({"why": "${used} = 'maybe'"}, "item 'why': relevant: 'maybe' is not a yes/no value for "
+         "boolean item 'used'"),
+    ],
+)  # fmt: skip
+def test_relevant_conditions_are_checked(conditions: dict, problem: str) -> None:
+    with pytest.raises(InstrumentError) as info:
+        instrument_from_mapping(_with_conditions(**conditions), "skip.yaml")
+    assert info.value.problems == [f"skip.yaml: {problem}"]
+
+
+def test_valid_relevant_conditions_load() -> None:
+    data = _with_conditions(
+        dept="${used} = 'yes'", why="selected(${dept}, 'it') or ${dept} = '' and ${used} = 0"
+    )
+    assert instrument_from_mapping(data, "skip.yaml").item("why").relevant is not None

@@ -1,0 +1,268 @@
+"""Read an XLSForm (ODK, KoboToolbox, SurveyCTO, Ona) into an instrument.
+
+Questions pilotkit can ask are mapped (see docs/xlsform.md); everything else (calculate,
+geopoint, media, repeat groups, unsupported conditions, ...) is listed in the warnings,
+one line per row, naming the row and the reason. Errors that make the form unusable
+(no survey sheet, an unknown choice list, unbalanced groups) raise XLSFormError.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pilotkit.instruments.loader import instrument_from_mapping
+from pilotkit.instruments.model import Instrument
+from pilotkit.instruments.xlsform.common import (
+    CHOICES,
+    DIMENSIONS,
+    PILOTKIT,
+    PILOTKIT_KEYS,
+    SETTINGS,
+    SURVEY,
+    XLSFormError,
+    language_code,
+)
+from pilotkit.instruments.xlsform.sheets import Row, Sheet, read_sheets
+from pilotkit.instruments.xlsform.survey import SurveyReader, classify_list, whole_number
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9_-]+")
+
+
+@dataclass
+class ImportResult:
+    """The instrument read from a form, and one line per thing that could not be mapped."""
+
+    instrument: Instrument
+    warnings: list[str] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return _SLUG_JUNK.sub("-", text.strip().lower()).strip("-_") or "imported-form"
+
+
+def _version(text: str | None, warn: list[str]) -> int:
+    if not text:
+        return 1
+    digits = re.sub(r"\D", "", text)
+    if text.strip().isdigit():
+        return int(text)
+    if re.match(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$", text.strip()):
+        return int(digits)  # a date: 2024-03-15 -> 20240315
+    if re.match(r"^v?\d+$", text.strip(), re.IGNORECASE):
+        return int(digits)
+    warn.append(f"settings: version '{text}' is not a number; version 1 is used")
+    return 1
+
+
+class FormReader:
+    def __init__(self, path: Path, sheets: dict[str, Sheet], id_override: str | None) -> None:
+        self.path = path
+        self.sheets = sheets
+        self.id_override = id_override
+        self.warnings: list[str] = []
+        self.settings: Row = sheets[SETTINGS].rows[0][1] if sheets.get(SETTINGS) else {}
+        self.extras = self._pilotkit_sheet()
+        self.languages = self._languages()
+        self.default = self.languages[0]
+        self.lists = self._choice_lists()
+
+    # -- languages and texts -----------------------------------------------------------
+
+    def _code(self, spec: str, where: str) -> str:
+        code = language_code(spec)
+        if code is None:
+            raise XLSFormError(
+                f"{self.path}: {where}: cannot tell the language code of '{spec}' "
+                "(write it as 'Name (code)', e.g. 'label::Kiswahili (sw)')"
+            )
+        return code
+
+    def _languages(self) -> list[str]:
+        found: list[str] = []
+        if declared := self.extras.get("languages"):
+            found.extend(declared)
+        if spec := self.settings.get("default_language"):
+            code = self._code(spec, "settings, default_language")
+            if code not in found:
+                found.insert(0, code)
+        plain = False
+        for name in (SURVEY, CHOICES, DIMENSIONS):
+            for _, row in self.sheets[name].rows if name in self.sheets else []:
+                for key in row:
+                    base, _, spec = key.partition("::")
+                    if base not in ("label", "hint", "description"):
+                        continue
+                    if not spec:
+                        plain = True
+                        continue
+                    code = self._code(spec, f"{name} sheet, column '{key}'")
+                    if code not in found:
+                        found.append(code)
+        if plain and not self.extras.get("languages") and "default_language" not in self.settings:
+            # a plain `label` column without a declared language is taken as English
+            found = ["en", *(code for code in found if code != "en")]
+        return found or ["en"]
+
+    def text(
+        self, row: Row, column: str, where: str, fallback: str | None = None, warn: bool = True
+    ) -> Any:
+        """A multilingual text from `column::Lang (xx)` cells (plain `column` = default)."""
+        texts: dict[str, str] = {}
+        for key, value in row.items():
+            base, _, spec = key.partition("::")
+            if base != column:
+                continue
+            code = language_code(spec) if spec else self.default
+            if code is not None and (spec or code not in texts):
+                texts[code] = value
+        if not texts:
+            return fallback
+        missing = [lang for lang in self.languages if lang not in texts]
+        if missing == self.languages[1:] and self.default in texts:
+            # pilotkit writes a default-language-only text this way on purpose
+            if warn and missing and PILOTKIT not in self.sheets:
+                langs = ", ".join(f"'{lang}'" for lang in missing)
+                self.warnings.append(
+                    f"{where}: no {langs} {column}; the '{self.default}' one is shown instead"
+                )
+            return texts[self.default]  # default language only: a plain string
+        source = texts.get(self.default) or next(iter(texts.values()))
+        for lang in missing:
+            if warn:
+                self.warnings.append(
+                    f"{where}: no '{lang}' {column}; the '{self.default}' one is used"
+                )
+            texts[lang] = source
+        return {lang: texts[lang] for lang in self.languages}
+
+    # -- sheets ------------------------------------------------------------------------
+
+    def _pilotkit_sheet(self) -> dict[str, Any]:
+        extras: dict[str, Any] = {}
+        for number, row in self.sheets[PILOTKIT].rows if PILOTKIT in self.sheets else []:
+            key, value = row.get("key", ""), row.get("value", "")
+            if key not in PILOTKIT_KEYS:
+                self.warnings.append(f"pilotkit sheet, row {number}: unknown key '{key}' ignored")
+                continue
+            try:
+                extras[key] = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise XLSFormError(
+                    f"{self.path}: pilotkit sheet, row {number}: '{key}' is not valid JSON: {exc}"
+                ) from None
+        return extras
+
+    def _choice_lists(self) -> dict[str, list[tuple[int, Row]]]:
+        lists: dict[str, list[tuple[int, Row]]] = {}
+        for number, row in self.sheets[CHOICES].rows if CHOICES in self.sheets else []:
+            if "list_name" not in row or "name" not in row:
+                if row.keys() - {"list_name", "name"}:
+                    self.warnings.append(f"choices sheet, row {number}: no list_name or name")
+                continue
+            lists.setdefault(row["list_name"], []).append((number, row))
+        return lists
+
+    def _dimensions(self, used: list[str]) -> list[dict[str, Any]]:
+        dims: list[dict[str, Any]] = []
+        for number, row in self.sheets[DIMENSIONS].rows if DIMENSIONS in self.sheets else []:
+            if "id" not in row:
+                continue
+            where = f"dimensions sheet, row {number}"
+            dim: dict[str, Any] = {"id": row["id"]}
+            dim["label"] = self.text(row, "label", where, _titled(row["id"]))
+            description = self.text(row, "description", where)
+            if description is not None:
+                dim["description"] = description
+            dims.append(dim)
+        known = {d["id"] for d in dims}
+        for dim_id in used:
+            if dim_id not in known:
+                dims.append({"id": dim_id, "label": _titled(dim_id)})
+                known.add(dim_id)
+        return dims
+
+    def _instrument_scale(self, survey: SurveyReader, items: list[dict[str, Any]]) -> Any:
+        """The instrument's scale: the list the pilotkit sheet names, else the likert list
+        most items use (a form written by pilotkit without `scale_list` has none). Likert
+        items on it drop their own copy."""
+        likert = [i for i in items if i["type"] == "likert"]
+        scale_list = self.extras.get("scale_list")
+        if scale_list is None and (not likert or PILOTKIT in self.sheets):
+            return None
+        if scale_list is None:
+            scale_list = Counter(i["_list"] for i in likert).most_common(1)[0][0]
+        if scale_list not in self.lists:
+            raise XLSFormError(f"{self.path}: pilotkit sheet: unknown scale list '{scale_list}'")
+        shared = None
+        for item in likert:
+            if item["_list"] == scale_list:
+                shared = item.pop("scale")
+        if shared is not None:
+            return shared
+        choices = self.lists[scale_list]
+        where = f"choices sheet, list '{scale_list}'"
+        values = [row["name"] for _, row in choices]
+        recode = classify_list(values, values) == "agree"
+        if not recode and any(whole_number(v) is None for v in values):
+            raise XLSFormError(f"{self.path}: {where}: a scale needs whole-number choice names")
+        return survey.scale(where, scale_list, choices, recode=recode)
+
+    # -- the whole form ----------------------------------------------------------------
+
+    def instrument(self) -> dict[str, Any]:
+        if SURVEY not in self.sheets:
+            raise XLSFormError(f"{self.path}: no 'survey' sheet")
+        survey = SurveyReader(self)
+        items = survey.items()
+        if not items:
+            raise XLSFormError(f"{self.path}: no question pilotkit can ask in the survey sheet")
+        form_id = self.settings.get("form_id") or self.path.stem
+        inst_id = self.id_override or _slug(form_id)
+        if self.id_override is None and inst_id != form_id:
+            self.warnings.append(f"settings: form_id '{form_id}' is used as id '{inst_id}'")
+        title = self.extras.get("title") or self.settings.get("form_title") or _titled(inst_id)
+        data: dict[str, Any] = {
+            "id": inst_id,
+            "version": _version(self.settings.get("version"), self.warnings),
+            "title": title,
+            "languages": self.languages,
+        }
+        for key in ("anonymous", "description", "intro", "waves"):
+            if key in self.extras:
+                data[key] = self.extras[key]
+        scale = self._instrument_scale(survey, items)
+        if scale is not None:
+            data["scale"] = scale
+        used = list(dict.fromkeys(i["dimension"] for i in items if "dimension" in i))
+        dims = self._dimensions(used)
+        if dims:
+            data["dimensions"] = dims
+        for item in items:
+            item.pop("_list", None)
+        data["items"] = items
+        if "focus_group_guide" in self.extras:
+            data["focus_group_guide"] = self.extras["focus_group_guide"]
+        return data
+
+
+def _titled(identifier: str) -> str:
+    text = re.sub(r"[_-]+", " ", identifier).strip()
+    return text[:1].upper() + text[1:] if text else identifier
+
+
+def read_xlsform(path: str | Path, *, instrument_id: str | None = None) -> ImportResult:
+    """Read an XLSForm workbook; raises XLSFormError, or InstrumentError if the result
+    does not pass the strict loader's checks."""
+    path = Path(path)
+    reader = FormReader(path, read_sheets(path), instrument_id)
+    data = reader.instrument()
+    instrument = instrument_from_mapping(data, str(path))
+    return ImportResult(instrument, reader.warnings)
+
+
+__all__ = ["ImportResult", "XLSFormError", "read_xlsform"]
