@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench` runs every `bench/*_bench.py` and prints its figures."""
+"""Benchmarks: `python -m bench [NAME ...] [--quick]` runs every `bench/*_bench.py`."""

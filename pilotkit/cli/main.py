@@ -20,6 +20,8 @@ from pilotkit.errors import PilotkitError
 COMMANDS: list[str] = [
     "pilotkit.cli.instruments_cmd:instruments",
     "pilotkit.cli.server_cmd:serve",
+    "pilotkit.cli.evaluate_cmd:evaluate",
+    "pilotkit.cli.evaluate_cmd:plan",
     "pilotkit.cli.report_cmd:report",
 ]
 

@@ -1,0 +1,136 @@
+"""`evaluate()`: the whole comparison of one responses table, as one typed result."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import Any
+
+import pandas as pd
+
+from evaluation.attrition import analyse_attrition
+from evaluation.dimensions import analyse_dimension, finish
+from evaluation.errors import EvaluationInputError
+from evaluation.items import analyse_items, count_text_items
+from evaluation.notes import GENERAL, summarize_notes
+from evaluation.power import minimum_detectable_effect
+from evaluation.prepare import AnswerArrays, prepare_answers
+from evaluation.readiness import ReadinessRules, decide_readiness
+from evaluation.result import EvaluationResult
+from evaluation.scoring import Design, decide_design
+from pilotkit.instruments import Instrument
+
+MDE_POWER = 0.8
+
+
+def _software() -> dict[str, str]:
+    versions = {}
+    for package in ("pilotkit", "numpy", "scipy", "pandas", "pyarrow"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "unknown"
+    return versions
+
+
+def _overall_mde(design: Design, alpha: float) -> dict[str, Any]:
+    if design.paired:
+        n1, n2 = design.n_paired, None
+    else:
+        n1, n2 = design.n[design.baseline], design.n[design.follow_up]
+    return {
+        "design": design.name,
+        "alpha": alpha,
+        "power": MDE_POWER,
+        "n": n1 if design.paired else None,
+        "n_pre": None if design.paired else n1,
+        "n_post": None if design.paired else n2,
+        "effect_size": minimum_detectable_effect(
+            n1, n2, design=design.name, alpha=alpha, power=MDE_POWER
+        ),
+        "effect_size_kind": "cohen_dz" if design.paired else "cohen_d",
+    }
+
+
+def _check_parameters(alpha: float, margin: float | None) -> None:
+    if not 0 < alpha < 0.5:
+        raise EvaluationInputError(f"alpha must lie between 0 and 0.5, not {alpha}")
+    if margin is not None and not margin > 0:
+        raise EvaluationInputError(f"the equivalence margin must be positive, not {margin}")
+
+
+def evaluate(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    margin: float | None = None,
+    notes: pd.DataFrame | None = None,
+    rules: ReadinessRules | None = None,
+) -> EvaluationResult:
+    """Compare the baseline and follow-up waves of `responses` (contracts.md section 2).
+
+    `margin` is the equivalence margin in scale points (default: half the baseline SD of
+    each dimension); `notes` an optional focus-group notes table (`evaluation.io.read_notes`);
+    `rules` the readiness thresholds. Raises `EvaluationInputError` on bad input.
+    """
+    _check_parameters(alpha, margin)
+    rules = rules or ReadinessRules()
+    answers = prepare_answers(instrument, responses)
+    return evaluate_answers(
+        answers,
+        alpha=alpha,
+        margin=margin,
+        notes=notes,
+        rules=rules,
+        input_info=_input_info(responses, answers),
+    )
+
+
+def _input_info(responses: pd.DataFrame, answers: AnswerArrays) -> dict[str, Any]:
+    info: dict[str, Any] = {"rows": answers.rows, "participants": len(answers.participants)}
+    if "source" in responses.attrs:
+        info["responses_file"] = responses.attrs["source"]
+    if "sha256" in responses.attrs:
+        info["responses_sha256"] = responses.attrs["sha256"]
+    return info
+
+
+def evaluate_answers(
+    answers: AnswerArrays,
+    *,
+    alpha: float,
+    margin: float | None,
+    notes: pd.DataFrame | None,
+    rules: ReadinessRules,
+    input_info: dict[str, Any] | None = None,
+) -> EvaluationResult:
+    """The evaluation on already prepared arrays (see `evaluate`)."""
+    instrument = answers.instrument
+    design = decide_design(answers)
+    dimensions = finish(
+        [analyse_dimension(answers, d, design, alpha, margin) for d in instrument.dimensions],
+        alpha,
+    )
+    items = analyse_items(answers, design)
+    attrition = analyse_attrition(answers, design, rules.attrition_amber, rules.attrition_red)
+    notes_summary = summarize_notes(instrument, notes) if notes is not None else None
+    labels = {d.id: instrument.text(d.label) for d in instrument.dimensions}
+    labels[GENERAL] = "the pilot in general"
+    readiness = decide_readiness(dimensions, design, attrition, notes_summary, rules, alpha, labels)
+    return EvaluationResult(
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        alpha=alpha,
+        margin=margin,
+        design=design,
+        dimensions=dimensions,
+        items=items,
+        text_items=count_text_items(answers),
+        attrition=attrition,
+        readiness=readiness,
+        rules=rules,
+        notes=notes_summary,
+        minimum_detectable_effect=_overall_mde(design, alpha),
+        input=dict(input_info or {}),
+        software=_software(),
+    )

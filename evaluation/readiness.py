@@ -1,0 +1,247 @@
+"""The rollout-readiness verdict: documented, parameterised rules (docs/readiness.md).
+
+Verdicts from most to least severe: `insufficient_data`, `not_ready`, `conditional`,
+`ready`. Every rule that fires adds a plain-words reason naming the dimension and the
+figure; the most severe verdict among the fired rules wins.
+
+| rule | verdict |
+| --- | --- |
+| fewer than `min_respondents_per_wave` respondents in a compared wave | insufficient_data |
+| a dimension declined (Holm-adjusted test) | not_ready |
+| a blocker concern from the focus groups | not_ready |
+| a dimension is inconclusive (neither a clear change nor clearly no change) | conditional |
+| a major concern from the focus groups | conditional |
+| Cronbach's alpha of a dimension (baseline) below `reliability_threshold` | conditional |
+| an item looks mis-keyed (negative corrected item-total correlation) | conditional |
+| attrition above `attrition_amber` (amber) or `attrition_red` (red) | conditional |
+| none of the above | ready |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evaluation.attrition import Attrition
+from evaluation.dimensions import DimensionResult
+from evaluation.notes import NotesSummary
+from evaluation.scoring import Design
+
+SEVERITY_ORDER: tuple[str, ...] = ("ready", "conditional", "not_ready", "insufficient_data")
+
+
+@dataclass(frozen=True)
+class ReadinessRules:
+    """Thresholds of the readiness rules (defaults as documented in docs/readiness.md)."""
+
+    min_respondents_per_wave: int = 10
+    reliability_threshold: float = 0.70
+    attrition_amber: float = 0.20
+    attrition_red: float = 0.30
+    inconclusive_is_conditional: bool = True
+    blocker_is_not_ready: bool = True
+    major_is_conditional: bool = True
+    miskeyed_item_is_conditional: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fired rule: its name, the verdict it asks for, the dimension and the reason."""
+
+    rule: str
+    verdict: str
+    reason: str
+    dimension: str | None = None
+
+
+@dataclass(frozen=True)
+class AreaOfConcern:
+    """A dimension (or `general`) that needs attention before a rollout, and why."""
+
+    dimension: str
+    label: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The verdict, all fired reasons, and the areas of concern for the report."""
+
+    verdict: str
+    reasons: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    areas_of_concern: list[AreaOfConcern] = field(default_factory=list)
+
+
+def _points(value: float) -> str:
+    return f"{abs(value):.2f} point{'s' if abs(value) != 1 else ''}"
+
+
+def _scale(result: DimensionResult) -> str:
+    if result.scale_min is None or result.scale_max is None:
+        return "on its scale"
+    return f"on a {result.scale_min:g}-{result.scale_max:g} scale"
+
+
+def _ci(result: DimensionResult, alpha: float) -> str:
+    c = result.comparison
+    if c.ci_low is None or c.ci_high is None:
+        return ""
+    return f" ({100 * (1 - alpha):g}% CI {c.ci_low:.2f} to {c.ci_high:.2f})"
+
+
+def _change_sentence(result: DimensionResult, alpha: float) -> str:
+    change = result.comparison.mean_change
+    if change is None:
+        return f"{result.label} could not be compared"
+    direction = "rose" if change > 0 else "fell" if change < 0 else "did not move"
+    amount = f" by {_points(change)}" if change != 0 else ""
+    return f"{result.label} {direction}{amount} {_scale(result)}{_ci(result, alpha)}"
+
+
+def _dimension_findings(
+    result: DimensionResult, rules: ReadinessRules, alpha: float, design: Design
+) -> list[Finding]:
+    found: list[Finding] = []
+    c = result.comparison
+    if result.verdict == "declined" and c.mean_change is not None:
+        found.append(
+            Finding(
+                "dimension_declined",
+                "not_ready",
+                f"{result.label} declined by {_points(c.mean_change)} {_scale(result)}"
+                f"{_ci(result, alpha)}, Holm-adjusted p = {result.p_adjusted:.3g}.",
+                result.id,
+            )
+        )
+    elif result.verdict == "inconclusive" and rules.inconclusive_is_conditional:
+        analysed = result.n_paired if design.paired else min(result.n_pre, result.n_post)
+        if c.p_value is None:
+            reason = (
+                f"{result.label} could not be assessed: too few scores "
+                f"({result.n_pre} before, {result.n_post} after, {result.n_paired} in both waves)."
+            )
+        else:
+            margin = f"±{result.margin:.2f}" if result.margin is not None else "the margin"
+            reason = (
+                f"{_change_sentence(result, alpha)}: neither a clear change nor clearly within "
+                f"{margin} points of no change (n = {analysed})."
+            )
+        found.append(Finding("dimension_inconclusive", "conditional", reason, result.id))
+    reliability = result.reliability_pre.alpha
+    if reliability is not None and reliability < rules.reliability_threshold:
+        found.append(
+            Finding(
+                "weak_reliability",
+                "conditional",
+                f"{result.label}: its questions agree weakly with each other (Cronbach's alpha "
+                f"{reliability:.2f} before the pilot, below "
+                f"{rules.reliability_threshold:.2f}), so its score is a rough measure.",
+                result.id,
+            )
+        )
+    miskeyed = result.reliability_pre.negative_items
+    if miskeyed and rules.miskeyed_item_is_conditional:
+        found.append(
+            Finding(
+                "miskeyed_item",
+                "conditional",
+                f"{result.label}: question(s) {', '.join(miskeyed)} run against the others "
+                "(negative item-total correlation); check their wording or reverse-coding.",
+                result.id,
+            )
+        )
+    return found
+
+
+def decide_readiness(
+    dimensions: list[DimensionResult],
+    design: Design,
+    attrition: Attrition,
+    notes: NotesSummary | None,
+    rules: ReadinessRules,
+    alpha: float,
+    labels: dict[str, str],
+) -> Readiness:
+    """Apply the rules; the most severe verdict wins, every fired reason is listed."""
+    findings: list[Finding] = []
+    for wave in (design.baseline, design.follow_up):
+        n = design.n.get(wave, 0)
+        if n < rules.min_respondents_per_wave:
+            findings.append(
+                Finding(
+                    "too_few_respondents",
+                    "insufficient_data",
+                    f"Only {n} participant{'s' if n != 1 else ''} answered the '{wave}' wave; at "
+                    f"least {rules.min_respondents_per_wave} are needed for a verdict.",
+                )
+            )
+    for result in dimensions:
+        findings.extend(_dimension_findings(result, rules, alpha, design))
+    if notes is not None:
+        findings.extend(_note_findings(notes, rules, labels))
+    if attrition.applicable and attrition.rate is not None and attrition.level != "green":
+        threshold = rules.attrition_red if attrition.level == "red" else rules.attrition_amber
+        findings.append(
+            Finding(
+                "high_attrition",
+                "conditional",
+                f"{attrition.rate:.0%} of the participants who answered before the pilot did not "
+                f"answer after it ({attrition.n_dropouts} of {attrition.n_baseline}; "
+                f"{attrition.level}: "
+                f"above {threshold:.0%}).",
+            )
+        )
+    if not findings:
+        summary = ", ".join(f"{d.label} {d.verdict.replace('_', ' ')}" for d in dimensions)
+        return Readiness(
+            "ready",
+            [f"No rule raised a concern: {summary}." if summary else "No rule raised a concern."],
+        )
+    verdict = max((f.verdict for f in findings), key=SEVERITY_ORDER.index)
+    return Readiness(
+        verdict=verdict,
+        reasons=_unique_reasons(findings),
+        findings=findings,
+        areas_of_concern=_areas(findings, labels),
+    )
+
+
+def _note_findings(
+    notes: NotesSummary, rules: ReadinessRules, labels: dict[str, str]
+) -> list[Finding]:
+    found = []
+    for concern in notes.concerns:
+        if concern.severity == "blocker" and not rules.blocker_is_not_ready:
+            continue
+        if concern.severity == "major" and not rules.major_is_conditional:
+            continue
+        verdict = "not_ready" if concern.severity == "blocker" else "conditional"
+        names = ", ".join(labels.get(d, d) for d in concern.dimensions)
+        detail = f": {concern.text}" if concern.text else ""
+        reason = f"Focus groups raised a {concern.severity} concern about {names}{detail}"
+        # one finding per dimension named, so each shows as an area of concern
+        found.extend(
+            Finding(f"{concern.severity}_concern", verdict, reason, dimension)
+            for dimension in concern.dimensions
+        )
+    return found
+
+
+def _unique_reasons(findings: list[Finding]) -> list[str]:
+    """Reasons, most severe first, each once (a note naming two dimensions is one reason)."""
+    ordered = sorted(findings, key=lambda f: -SEVERITY_ORDER.index(f.verdict))
+    return list(dict.fromkeys(f.reason for f in ordered if f.reason))
+
+
+def _areas(findings: list[Finding], labels: dict[str, str]) -> list[AreaOfConcern]:
+    grouped: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.dimension is None:
+            continue
+        reasons = grouped.setdefault(finding.dimension, [])
+        if finding.reason not in reasons:
+            reasons.append(finding.reason)
+    return [
+        AreaOfConcern(dimension, labels.get(dimension, dimension), reasons)
+        for dimension, reasons in grouped.items()
+    ]

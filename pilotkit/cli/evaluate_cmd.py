@@ -1,0 +1,162 @@
+"""`pilotkit evaluate` and `pilotkit plan`: compare the waves; size the next pilot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option(
+    "--instrument",
+    "instrument_ref",
+    required=True,
+    help="Instrument id (pilot-core) or path to its YAML file.",
+)
+@click.option(
+    "--responses",
+    "responses_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Responses table, CSV or Parquet (contracts.md section 2).",
+)
+@click.option(
+    "--alpha",
+    default=0.05,
+    show_default=True,
+    type=float,
+    help="Significance level; CIs are at 1 - alpha.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write summary.json here.",
+)
+@click.option(
+    "--notes",
+    "notes_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Focus-group notes CSV (dimension, sentiment, severity, text, ...).",
+)
+@click.option(
+    "--margin",
+    type=float,
+    default=None,
+    help="Equivalence margin in scale points (default: half the baseline SD).",
+)
+@click.option(
+    "--min-respondents",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="Fewest respondents per wave for a readiness verdict.",
+)
+@click.option(
+    "--reliability-threshold",
+    type=float,
+    default=0.70,
+    show_default=True,
+    help="Cronbach's alpha below this makes the verdict conditional.",
+)
+@click.option(
+    "--attrition-amber",
+    type=float,
+    default=0.20,
+    show_default=True,
+    help="Attrition above this is flagged amber (conditional).",
+)
+@click.option(
+    "--attrition-red",
+    type=float,
+    default=0.30,
+    show_default=True,
+    help="Attrition above this is flagged red (conditional).",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors (with --json).")
+def evaluate(
+    instrument_ref: str,
+    responses_path: Path,
+    alpha: float,
+    json_path: Path | None,
+    notes_path: Path | None,
+    margin: float | None,
+    min_respondents: int,
+    reliability_threshold: float,
+    attrition_amber: float,
+    attrition_red: float,
+    quiet: bool,
+) -> None:
+    """Compare the pre and post waves of a responses table; print the table, write summary.json."""
+    from evaluation import ReadinessRules, read_notes, read_responses
+    from evaluation import evaluate as run_evaluation
+    from evaluation.render import print_result
+    from pilotkit.instruments import load_instrument
+
+    instrument = load_instrument(instrument_ref)
+    responses = read_responses(responses_path)
+    notes = read_notes(notes_path) if notes_path is not None else None
+    rules = ReadinessRules(
+        min_respondents_per_wave=min_respondents,
+        reliability_threshold=reliability_threshold,
+        attrition_amber=attrition_amber,
+        attrition_red=attrition_red,
+    )
+    result = run_evaluation(
+        instrument, responses, alpha=alpha, margin=margin, notes=notes, rules=rules
+    )
+    if json_path is not None:
+        summary = result.to_summary()
+        text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(text + "\n", encoding="utf-8")
+    if not quiet:
+        print_result(result)
+        if json_path is not None:
+            click.echo(f"summary written to {json_path}")
+
+
+@click.command()
+@click.option(
+    "--effect",
+    required=True,
+    type=float,
+    help="Smallest effect worth detecting (Cohen's d; d_z for a paired design).",
+)
+@click.option(
+    "--design", type=click.Choice(["paired", "unpaired"]), default="paired", show_default=True
+)
+@click.option(
+    "--power",
+    default=0.8,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+)
+@click.option(
+    "--alpha",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+)
+def plan(effect: float, design: str, power: float, alpha: float) -> None:
+    """Participants needed to detect an effect (two-sided t-test, noncentral t)."""
+    from evaluation.power import sample_size
+
+    if effect == 0:
+        raise click.BadParameter("the effect must not be 0", param_hint="--effect")
+    size = sample_size(effect, design=design, power=power, alpha=alpha)  # type: ignore[arg-type]
+    if design == "paired":
+        click.echo(
+            f"{size.n} participants answering both waves (paired t-test, d_z = {size.effect:g}, "
+            f"alpha = {alpha:g}, power = {power:g}; achieved power {size.achieved_power:.3f})"
+        )
+    else:
+        click.echo(
+            f"{size.n} participants per wave, {size.total} in all (Welch/Student t-test, "
+            f"d = {size.effect:g}, alpha = {alpha:g}, power = {power:g}; achieved power "
+            f"{size.achieved_power:.3f})"
+        )

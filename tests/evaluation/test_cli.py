@@ -1,0 +1,218 @@
+"""`pilotkit evaluate` and `pilotkit plan` run as a user runs them (subprocess)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.evaluation.conftest import SLEEP_ITEMS, scaled_sleep_rows
+from tests.helpers import run_cli
+
+CONTRACT_DIMENSION_KEYS = [
+    "id", "n_pre", "n_post", "n_paired", "pre_mean", "post_mean", "mean_change", "ci_low",
+    "ci_high", "test", "statistic", "df", "p_value", "p_adjusted", "effect_size",
+    "effect_size_kind", "reliability_alpha", "verdict",
+]  # fmt: skip
+
+
+def _evaluate(instrument: Path, responses: Path, out: Path, *extra: str) -> dict:
+    result = run_cli(
+        "evaluate", "--instrument", str(instrument), "--responses", str(responses),
+        "--json", str(out), *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    return json.loads(text)
+
+
+def test_paired_sleep_end_to_end_reproduces_r(write_instrument, write_responses, tmp_path):
+    """R: t.test(extra ~ group, data = sleep, paired = TRUE): t = -4.0621, df = 9,
+    p = 0.002833, 95% CI -2.4598858 -0.7001142 (data x 10 on a -100..100 scale, so the
+    CI in summary.json is 10 times R's; tolerance 5e-6 on the CI, 5e-5 on t)."""
+    instrument = write_instrument(SLEEP_ITEMS, ["sleep"], scale=(-100, 100))
+    responses = write_responses(scaled_sleep_rows(paired=True))
+    summary = _evaluate(instrument, responses, tmp_path / "summary.json")
+    assert list(summary)[:8] == [
+        "instrument", "alpha", "waves", "n_paired", "design", "dimensions", "items", "readiness",
+    ]  # fmt: skip
+    assert summary["instrument"] == {"id": "test-inst", "version": 1}
+    assert summary["waves"] == {"pre": {"n": 10}, "post": {"n": 10}}
+    assert summary["n_paired"] == 10 and summary["design"] == "paired"
+    (dimension,) = summary["dimensions"]
+    assert list(dimension)[: len(CONTRACT_DIMENSION_KEYS)] == CONTRACT_DIMENSION_KEYS
+    assert dimension["test"] == "paired_t"
+    assert dimension["statistic"] == pytest.approx(-4.0621, abs=5e-5)
+    assert dimension["df"] == 9
+    assert dimension["p_value"] == pytest.approx(0.002833, abs=5e-7)
+    assert dimension["ci_low"] / 10 == pytest.approx(-2.4598858, abs=5e-7)
+    assert dimension["ci_high"] / 10 == pytest.approx(-0.7001142, abs=5e-7)
+    assert dimension["mean_change"] / 10 == pytest.approx(-1.58, abs=1e-12)
+    assert dimension["p_adjusted"] == pytest.approx(dimension["p_value"])  # one dimension
+    assert dimension["effect_size_kind"] == "cohen_dz"
+    assert dimension["verdict"] == "declined"
+    assert dimension["reliability_alpha"] is None  # one item: alpha does not exist
+    assert summary["readiness"]["verdict"] == "not_ready"
+    assert any("declined by 15.80 points" in r for r in summary["readiness"]["reasons"])
+    (item,) = summary["items"]
+    assert item["test"] == "wilcoxon"
+    # R: wilcox.test(extra ~ group, data = sleep, paired = TRUE): p-value = 0.009091
+    assert item["p_value"] == pytest.approx(0.009091, abs=5e-7)
+
+
+def test_unpaired_sleep_end_to_end_reproduces_r_welch(write_instrument, write_responses,
+                                                     tmp_path):  # fmt: skip
+    """R: t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p = 0.07939,
+    95% CI -3.3654832 0.2054832 (ids never repeat across waves: unpaired design)."""
+    instrument = write_instrument(SLEEP_ITEMS, ["sleep"], scale=(-100, 100))
+    responses = write_responses(scaled_sleep_rows(paired=False), name="responses.parquet")
+    summary = _evaluate(instrument, responses, tmp_path / "summary.json")
+    assert summary["design"] == "unpaired" and summary["n_paired"] == 0
+    (dimension,) = summary["dimensions"]
+    assert dimension["test"] == "welch_t"
+    assert dimension["statistic"] == pytest.approx(-1.8608, abs=5e-5)
+    assert dimension["df"] == pytest.approx(17.776, abs=5e-4)
+    assert not float(dimension["df"]).is_integer()
+    assert dimension["p_value"] == pytest.approx(0.07939, abs=5e-6)
+    assert dimension["ci_low"] / 10 == pytest.approx(-3.3654832, abs=5e-7)
+    assert dimension["ci_high"] / 10 == pytest.approx(0.2054832, abs=5e-7)
+    assert dimension["effect_size_kind"] == "hedges_g"
+    assert dimension["verdict"] == "inconclusive"
+    assert summary["attrition"]["applicable"] is False
+    assert summary["items"][0]["test"] == "mann_whitney"
+
+
+def test_youth_yes_no_survey_unpaired_fisher(write_responses, tmp_path):
+    """The shipped anonymous youth survey: rates, Fisher's exact test, BH-adjusted p,
+    text answers counted, one dimension-free instrument (dimensions: [])."""
+    rows = []
+    for index in range(28):
+        rows.append((f"a{index}", "pre", "knows_311", "1" if index < 2 else "0"))
+        rows.append((f"a{index}", "pre", "age_group", "14_15"))
+    for index in range(26):
+        rows.append((f"b{index}", "post", "knows_311", "1" if index < 25 else "0"))
+        rows.append((f"b{index}", "post", "post_comment", "great" if index % 2 else ""))
+    responses = write_responses(rows)
+    summary = _evaluate(Path("youth-civic"), responses, tmp_path / "s.json")
+    assert summary["design"] == "unpaired"
+    assert summary["dimensions"] == []
+    knows = next(i for i in summary["items"] if i["id"] == "knows_311")
+    assert knows["test"] == "fisher_exact"
+    assert (knows["n_pre"], knows["n_post"]) == (28, 26)
+    assert knows["pre_rate"] == pytest.approx(2 / 28) and knows["post_rate"] == pytest.approx(
+        25 / 26
+    )
+    from scipy.stats import fisher_exact
+
+    assert knows["p_value"] == pytest.approx(fisher_exact([[2, 26], [25, 1]]).pvalue, rel=1e-12)
+    assert {i["id"] for i in summary["items"]} == {
+        "knows_311", "used_311_app", "knows_report_issue", "knows_block_captain",
+        "interested_block_captain", "knows_council_member", "shared_idea", "feels_heard",
+        "age_group",
+    }  # fmt: skip
+    assert summary["text_items"] == [{"id": "post_comment", "answered": {"pre": 0, "post": 13}}]
+    unanswered = next(i for i in summary["items"] if i["id"] == "feels_heard")
+    assert unanswered["p_value"] is None and unanswered["pre_rate"] is None
+
+
+def test_terminal_table_and_plan(write_instrument, write_responses):
+    instrument = write_instrument(SLEEP_ITEMS, ["sleep"], scale=(-100, 100))
+    responses = write_responses(scaled_sleep_rows(paired=True))
+    result = run_cli("evaluate", "--instrument", str(instrument), "--responses", str(responses))
+    assert result.returncode == 0, result.stderr
+    assert "Sleep" in result.stdout and "declined" in result.stdout
+    assert "readiness: not ready" in result.stdout
+    plan = run_cli("plan", "--effect", "0.5")
+    assert plan.returncode == 0 and plan.stdout.startswith("34 participants")
+    plan = run_cli("plan", "--effect", "0.5", "--design", "unpaired")
+    assert plan.stdout.startswith("64 participants per wave")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([("p1", "mid", "score", "3")], "line 2: unknown wave 'mid'"),
+        ([("p1", "pre", "score", "3"), ("p1", "pre", "nope", "3")], "line 3: unknown item 'nope'"),
+        (
+            [("p1", "pre", "score", "7")],
+            "line 2: item 'score': value '7' is outside the scale 1..5",
+        ),
+        ([("p1", "pre", "score", "x")], "line 2: item 'score': value 'x' is not a number"),
+        ([("p1", "pre", "score", "2.5")], "line 2: item 'score': value '2.5' is not a point"),
+        (
+            [("p1", "pre", "score", "3"), ("p2", "pre", "score", "3"), ("p1", "pre", "score", "4")],
+            "line 4: participant 'p1' answered item 'score' in wave 'pre' twice (also line 2)",
+        ),
+        ([("", "pre", "score", "3")], "line 2: participant_id is empty"),
+    ],
+)
+def test_bad_responses_are_refused_with_one_line(write_instrument, write_responses, rows,
+                                                message):  # fmt: skip
+    instrument = write_instrument([{"id": "score", "type": "likert", "dimension": "d"}], ["d"])
+    responses = write_responses(rows)
+    result = run_cli("evaluate", "--instrument", str(instrument), "--responses", str(responses))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert str(responses) in lines[0]
+
+
+def test_bad_parquet_row_is_named_by_row(write_instrument, write_responses):
+    instrument = write_instrument([{"id": "score", "type": "likert", "dimension": "d"}], ["d"])
+    responses = write_responses(
+        [("p1", "pre", "score", "3"), ("p1", "post", "score", "9")], name="r.parquet"
+    )
+    result = run_cli("evaluate", "--instrument", str(instrument), "--responses", str(responses))
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        f"error: {responses}: row 2: item 'score': value '9' is outside the scale 1..5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("", "the file is empty"),
+        ("participant_id,wave,item_id,value\n", "the table has no answers"),
+        ("participant_id,wave,value\np1,pre,3\n", "missing column(s) 'item_id'"),
+    ],
+)
+def test_unusable_files_are_refused_with_one_line(write_instrument, tmp_path, content, message):
+    instrument = write_instrument([{"id": "score", "type": "likert", "dimension": "d"}], ["d"])
+    responses = tmp_path / "r.csv"
+    if content is not None:
+        responses.write_text(content, encoding="utf-8")
+    result = run_cli("evaluate", "--instrument", str(instrument), "--responses", str(responses))
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_missing_instrument_is_refused(write_responses):
+    responses = write_responses([("p1", "pre", "score", "3")])
+    result = run_cli("evaluate", "--instrument", "no-such-inst", "--responses", str(responses))
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "unknown instrument 'no-such-inst'" in result.stderr
+
+
+def test_json_numbers_are_plain_floats(write_instrument, write_responses, tmp_path):
+    """No NaN/Infinity: undefined figures (no spread, single item) are null."""
+    instrument = write_instrument(SLEEP_ITEMS, ["sleep"], scale=(-100, 100))
+    responses = write_responses(
+        [(f"p{i}", w, "score", "5") for i in range(3) for w in ("pre", "post")]
+    )
+    summary = _evaluate(instrument, responses, tmp_path / "s.json")
+    (dimension,) = summary["dimensions"]
+    assert dimension["p_value"] is None and dimension["statistic"] is None
+    assert dimension["mean_change"] == 0
+    for value in dimension.values():
+        assert not (isinstance(value, float) and not math.isfinite(value))
+    assert summary["readiness"]["verdict"] == "insufficient_data"
