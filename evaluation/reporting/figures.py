@@ -72,6 +72,19 @@ def use_report_style() -> None:
     )
 
 
+def show(figure: Figure, folder: Path | str, name: str) -> None:
+    """Save a figure (see `save`), show the saved PNG in the notebook, free its memory.
+
+    Showing the file (not the live figure) makes the report independent of the
+    kernel's matplotlib backend and identical to the file an analyst picks up.
+    """
+    from IPython.display import Image, display
+
+    png = save(figure, folder, name)
+    plt.close(figure)
+    display(Image(filename=str(png)))
+
+
 def save(figure: Figure, folder: Path | str, name: str) -> Path:
     """Save a figure as PNG (and SVG for print) under `folder/figures/`."""
     target = Path(folder) / "figures"
@@ -182,7 +195,10 @@ def score_distributions(scores: pd.DataFrame, *, title: str = "") -> Figure:
     Columns: `label` (dimension), `wave`, `score`.
     """
     figure, axis = plt.subplots(figsize=(10, 0.9 * scores["label"].nunique() + 1.5))
-    palette = {w: WAVE_COLOURS.get(w, OKABE_ITO["sky"]) for w in scores["wave"].unique()}
+    waves = list(dict.fromkeys(scores["wave"]))
+    palette = dict(
+        zip(waves, [OKABE_ITO["grey"], OKABE_ITO["blue"], OKABE_ITO["sky"]], strict=False)
+    )
     sns.boxplot(
         data=scores,
         y="label",
@@ -297,7 +313,87 @@ def concerns_by_dimension(notes: pd.DataFrame, *, title: str = "") -> Figure:
                 axis.text(start + value / 2, y, str(value), ha="center", va="center")
         left += values
     axis.set_xlabel("notes")
-    axis.legend(title="", loc="lower right", frameon=False)
+    axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     axis.grid(axis="y", visible=False)
     axis.set_title(title or "Concerns raised in focus groups")
+    return figure
+
+
+SENTIMENT_ORDER = ["negative", "mixed", "neutral", "positive"]
+SENTIMENT_COLOURS = {
+    "negative": OKABE_ITO["vermillion"],
+    "mixed": OKABE_ITO["orange"],
+    "neutral": OKABE_ITO["grey"],
+    "positive": OKABE_ITO["blue"],
+}
+
+
+def sentiment_balance(notes: pd.DataFrame, *, title: str = "") -> Figure:
+    """Notes per area by sentiment: negative to the left, positive to the right.
+
+    Columns: `label`, `sentiment` (negative | mixed | neutral | positive).
+    """
+    table = (
+        notes.groupby(["label", "sentiment"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=SENTIMENT_ORDER, fill_value=0)
+    )
+    figure, axis = plt.subplots(figsize=(9, 0.6 * len(table) + 1.5))
+    y = np.arange(len(table))
+    negative = table["negative"].to_numpy()
+    mixed = table["mixed"].to_numpy()
+    neutral = table["neutral"].to_numpy()
+    positive = table["positive"].to_numpy()
+    # mixed and neutral notes form the middle block, centred on zero
+    middle = (mixed + neutral) / 2
+    segments = [
+        ("negative", -middle - negative, negative),
+        ("mixed", -middle, mixed),
+        ("neutral", -middle + mixed, neutral),
+        ("positive", middle, positive),
+    ]
+    for name, left, width in segments:
+        axis.barh(y, width, left=left, color=SENTIMENT_COLOURS[name], label=name, edgecolor="white")
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    axis.set_yticks(y, table.index.tolist())
+    axis.set_xlabel("notes (negative ← → positive)")
+    axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):g}"))
+    axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "Sentiment of the notes, per area")
+    return figure
+
+
+def compare_changes(table: pd.DataFrame, *, title: str = "") -> Figure:
+    """Change per area and pilot with CIs, pilots side by side.
+
+    Columns: `label`, `pilot`, `mean_change`, `ci_low`, `ci_high`.
+    """
+    labels = list(dict.fromkeys(table["label"]))
+    pilots = list(dict.fromkeys(table["pilot"]))
+    palette = list(OKABE_ITO.values())
+    figure, axis = plt.subplots(figsize=(10, 0.9 * len(labels) + 1.5))
+    step = 0.7 / max(len(pilots), 1)
+    for index, pilot in enumerate(pilots):
+        rows = table[table["pilot"] == pilot].set_index("label").reindex(labels)
+        y = np.arange(len(labels))[::-1] + 0.35 - step * (index + 0.5)
+        colour = palette[index % len(palette)]
+        axis.errorbar(
+            rows["mean_change"],
+            y,
+            xerr=[rows["mean_change"] - rows["ci_low"], rows["ci_high"] - rows["mean_change"]],
+            fmt="o",
+            color=colour,
+            label=pilot,
+            capsize=3,
+        )
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    axis.set_yticks(np.arange(len(labels))[::-1], labels)
+    axis.set_xlabel("change from before to after (points); bar = confidence interval")
+    axis.legend(title="", loc="lower right", frameon=False)
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "How each area changed, per pilot")
     return figure

@@ -145,20 +145,33 @@ def coerce_parameter(name: str, raw: str, declared: Mapping[str, Any]) -> Any:
 
 
 def resolve_parameters(
-    spec: NotebookSpec, overrides: Mapping[str, str], fixed: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Overrides checked against the notebook's declared parameters, plus the fixed ones."""
-    declared = notebook_parameters(spec.source)
-    values: dict[str, Any] = {}
+    specs: list[NotebookSpec], overrides: Mapping[str, str], fixed: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Per notebook: the overrides it declares (typed) plus the fixed ones it declares.
+
+    An override must be declared by at least one notebook of the run; a value is checked
+    against the first notebook that declares it.
+    """
+    declared = {spec.source.name: notebook_parameters(spec.source) for spec in specs}
+    known: dict[str, dict[str, Any]] = {}
+    for parameters in declared.values():
+        for name, info in parameters.items():
+            known.setdefault(name, info)
+    typed: dict[str, Any] = {}
     for name, raw in overrides.items():
         if name in RUNNER_PARAMETERS:
             raise ReportError(f"parameter '{name}' is set by the report command itself")
-        if name not in declared:
-            known = ", ".join(n for n in declared if n not in RUNNER_PARAMETERS)
-            raise ReportError(f"unknown parameter '{name}' (the report's parameters: {known})")
-        values[name] = coerce_parameter(name, raw, declared[name])
-    values.update({k: v for k, v in fixed.items() if k in declared})
-    return values
+        if name not in known:
+            names = ", ".join(n for n in known if n not in RUNNER_PARAMETERS)
+            raise ReportError(f"unknown parameter '{name}' (the report's parameters: {names})")
+        typed[name] = coerce_parameter(name, raw, known[name])
+    return {
+        notebook: {
+            **{k: v for k, v in typed.items() if k in parameters},
+            **{k: v for k, v in fixed.items() if k in parameters},
+        }
+        for notebook, parameters in declared.items()
+    }
 
 
 def _copy_inputs(request: ReportRequest, run_dir: Path) -> dict[str, Path]:
@@ -214,7 +227,7 @@ def run_report(
         },
     }
     selected = [s for s in specs if not s.needs_notes or "notes" in copied]
-    parameters = {s.source.name: resolve_parameters(s, request.overrides, fixed) for s in selected}
+    parameters = resolve_parameters(selected, request.overrides, fixed)
     run_record = {
         "run_id": run_id,
         "pilot": request.pilot,
