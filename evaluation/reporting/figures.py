@@ -85,13 +85,14 @@ def show(figure: Figure, folder: Path | str, name: str) -> None:
     display(Image(filename=str(png)))
 
 
-def save(figure: Figure, folder: Path | str, name: str) -> Path:
-    """Save a figure as PNG (and SVG for print) under `folder/figures/`."""
+def save(figure: Figure, folder: Path | str, name: str, *, svg: bool = False) -> Path:
+    """Save a figure as PNG under `folder/figures/` (and as SVG, for print, when asked)."""
     target = Path(folder) / "figures"
     target.mkdir(parents=True, exist_ok=True)
     png = target / f"{name}.png"
     figure.savefig(png)
-    figure.savefig(target / f"{name}.svg")
+    if svg:
+        figure.savefig(target / f"{name}.svg")
     return png
 
 

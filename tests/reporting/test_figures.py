@@ -29,7 +29,7 @@ def _style() -> None:
 
 
 def check(figure, tmp_path: Path, name: str) -> Path:
-    png = figures.save(figure, tmp_path, name)
+    png = figures.save(figure, tmp_path, name, svg=True)
     assert png.stat().st_size > 5_000
     assert (tmp_path / "figures" / f"{name}.svg").is_file()
     return png
