@@ -91,8 +91,7 @@ def evaluate(
 
 def _input_info(responses: pd.DataFrame, answers: AnswerArrays) -> dict[str, Any]:
     info: dict[str, Any] = {"rows": answers.rows, "participants": len(answers.participants)}
-    if "source" in responses.attrs:
-        info["responses_file"] = responses.attrs["source"]
+    # no file path: the same table analysed from another folder gives the same summary
     if "sha256" in responses.attrs:
         info["responses_sha256"] = responses.attrs["sha256"]
     return info

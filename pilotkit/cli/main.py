@@ -22,6 +22,7 @@ COMMANDS: list[str] = [
     "pilotkit.cli.server_cmd:serve",
     "pilotkit.cli.evaluate_cmd:evaluate",
     "pilotkit.cli.evaluate_cmd:plan",
+    "pilotkit.cli.report_cmd:report",
 ]
 
 

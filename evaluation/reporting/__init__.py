@@ -1,0 +1,1 @@
+"""Report runs: papermill execution of the notebooks and their code-free HTML."""

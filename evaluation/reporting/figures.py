@@ -1,0 +1,400 @@
+"""Figures of the readiness report, drawn with seaborn/matplotlib.
+
+Each function takes a small tidy DataFrame (columns named in its docstring), returns a
+matplotlib Figure and draws nothing else: the notebooks decide what to show and save.
+Colours come from colour-blind-safe palettes (Okabe-Ito for categories, ColorBrewer
+PuOr for agree/disagree) and every colour is doubled by a text label, so nothing is read
+from colour alone. Fonts are sized for a report read on a laptop or a phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports are rendered without a screen
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common CVDs.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "black": "#000000",
+}
+WAVE_COLOURS = {"pre": OKABE_ITO["grey"], "post": OKABE_ITO["blue"]}
+VERDICT_COLOURS = {
+    "improved": OKABE_ITO["blue"],
+    "no_change": OKABE_ITO["grey"],
+    "inconclusive": OKABE_ITO["yellow"],
+    "declined": OKABE_ITO["vermillion"],
+}
+VERDICT_WORDS = {
+    "improved": "improved",
+    "no_change": "no real change",
+    "inconclusive": "unclear",
+    "declined": "declined",
+}
+SEVERITY_ORDER = ["blocker", "major", "minor", "none"]
+SEVERITY_COLOURS = {
+    "blocker": OKABE_ITO["vermillion"],
+    "major": OKABE_ITO["orange"],
+    "minor": OKABE_ITO["yellow"],
+    "none": OKABE_ITO["grey"],
+}
+
+
+def use_report_style() -> None:
+    """Readable defaults for every figure of a report."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=1.15)
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
+
+def show(figure: Figure, folder: Path | str, name: str) -> None:
+    """Save a figure (see `save`), show the saved PNG in the notebook, free its memory.
+
+    Showing the file (not the live figure) makes the report independent of the
+    kernel's matplotlib backend and identical to the file an analyst picks up.
+    """
+    from IPython.display import Image, display
+
+    png = save(figure, folder, name)
+    plt.close(figure)
+    display(Image(filename=str(png)))
+
+
+def save(figure: Figure, folder: Path | str, name: str, *, svg: bool = False) -> Path:
+    """Save a figure as PNG under `folder/figures/` (and as SVG, for print, when asked)."""
+    target = Path(folder) / "figures"
+    target.mkdir(parents=True, exist_ok=True)
+    png = target / f"{name}.png"
+    figure.savefig(png)
+    if svg:
+        figure.savefig(target / f"{name}.svg")
+    return png
+
+
+def forest_plot(changes: pd.DataFrame, *, unit: str = "points", title: str = "") -> Figure:
+    """Change per dimension with its confidence interval.
+
+    Columns: `label`, `mean_change`, `ci_low`, `ci_high`, `verdict`. Rows without a
+    change (no data) are drawn as "no data".
+    """
+    frame = changes.reset_index(drop=True)
+    height = 0.75 * len(frame) + 1.4
+    figure, axis = plt.subplots(figsize=(9, height))
+    positions = np.arange(len(frame))[::-1]
+    for y, row in zip(positions, frame.itertuples(index=False), strict=True):
+        colour = VERDICT_COLOURS.get(row.verdict, OKABE_ITO["grey"])
+        if pd.isna(row.mean_change):
+            axis.text(0, y, "no data", va="center", ha="center", color=OKABE_ITO["grey"])
+            continue
+        if not (pd.isna(row.ci_low) or pd.isna(row.ci_high)):
+            axis.plot(
+                [row.ci_low, row.ci_high], [y, y], color=colour, linewidth=3, solid_capstyle="round"
+            )
+        axis.plot(row.mean_change, y, "o", color=colour, markersize=10, markeredgecolor="white")
+        axis.annotate(
+            f"{row.mean_change:+.2f} · {VERDICT_WORDS.get(row.verdict, row.verdict)}",
+            (row.mean_change, y),
+            xytext=(0, 11),
+            textcoords="offset points",
+            ha="center",
+            fontsize=10,
+        )
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    axis.set_yticks(positions, frame["label"].tolist())
+    limit = np.nanmax(
+        np.abs(frame[["ci_low", "ci_high", "mean_change"]].to_numpy(float)), initial=0.5
+    )
+    axis.set_xlim(-limit * 1.35, limit * 1.35)
+    axis.set_xlabel(f"change from before to after the pilot ({unit}); bar = confidence interval")
+    axis.set_ylim(-0.7, len(frame) - 0.3)
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "How each area changed")
+    return figure
+
+
+def likert_diverging(
+    distribution: pd.DataFrame, level_labels: Sequence[str], *, title: str = ""
+) -> Figure:
+    """Diverging stacked bars: share of each answer, disagreement left, agreement right.
+
+    Columns: `label` (item or dimension), `wave`, `level` (1..k, after reverse-coding so
+    higher is better), `share` (0..1). The middle level of an odd scale is split in half
+    around zero (Heiberger & Robbins 2014, "Design of diverging stacked bar charts").
+    """
+    k = len(level_labels)
+    colours = sns.color_palette("PuOr", k)  # orange = disagree, purple = agree
+    rows = distribution.groupby(["label", "wave"], sort=False)
+    keys = list(rows.groups.keys())
+    figure, axis = plt.subplots(figsize=(10, 0.55 * len(keys) + 1.8))
+    middle = (k + 1) / 2
+    for y, key in enumerate(reversed(keys)):
+        shares = (
+            rows.get_group(key).set_index("level")["share"].reindex(range(1, k + 1), fill_value=0.0)
+        )
+        left = -shares[shares.index < middle].sum() - (
+            shares.get(middle, 0.0) / 2 if k % 2 else 0.0
+        )
+        for level, share in shares.items():
+            axis.barh(y, share, left=left, color=colours[level - 1], edgecolor="white", height=0.8)
+            if share >= 0.08:
+                axis.text(
+                    left + share / 2,
+                    y,
+                    f"{share:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="black",
+                )
+            left += share
+    axis.set_yticks(range(len(keys)), [f"{label} ({wave})" for label, wave in reversed(keys)])
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    axis.set_xlim(-1, 1)
+    axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0%}"))
+    handles = [matplotlib.patches.Patch(color=colours[i], label=level_labels[i]) for i in range(k)]
+    axis.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=min(k, 5),
+        frameon=False,
+        fontsize=9,
+    )
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "Answers before and after")
+    return figure
+
+
+def score_distributions(scores: pd.DataFrame, *, title: str = "") -> Figure:
+    """Each dimension's scores before and after, as boxes with the individual points.
+
+    Columns: `label` (dimension), `wave`, `score`.
+    """
+    figure, axis = plt.subplots(figsize=(10, 0.9 * scores["label"].nunique() + 1.5))
+    waves = list(dict.fromkeys(scores["wave"]))
+    palette = dict(
+        zip(waves, [OKABE_ITO["grey"], OKABE_ITO["blue"], OKABE_ITO["sky"]], strict=False)
+    )
+    sns.boxplot(
+        data=scores,
+        y="label",
+        x="score",
+        hue="wave",
+        palette=palette,
+        ax=axis,
+        showfliers=False,
+        width=0.7,
+        boxprops={"alpha": 0.55},
+    )
+    sns.stripplot(
+        data=scores,
+        y="label",
+        x="score",
+        hue="wave",
+        palette=palette,
+        ax=axis,
+        dodge=True,
+        size=3,
+        alpha=0.6,
+        legend=False,
+        jitter=0.25,
+    )
+    axis.set_ylabel("")
+    axis.set_xlabel("score (higher is better)")
+    axis.legend(title="", loc="lower right")
+    axis.set_title(title or "Scores before and after, per area")
+    return figure
+
+
+def before_after_rates(rates: pd.DataFrame, *, title: str = "") -> Figure:
+    """Yes-rates before -> after for boolean items (a dumbbell chart).
+
+    Columns: `label`, `pre_rate`, `post_rate`, `verdict` (words shown at the right, e.g.
+    "real change" / "could be chance").
+    """
+    frame = rates.reset_index(drop=True)
+    figure, axis = plt.subplots(figsize=(10, 0.7 * len(frame) + 1.3))
+    for y, row in zip(range(len(frame))[::-1], frame.itertuples(index=False), strict=True):
+        if pd.isna(row.pre_rate) or pd.isna(row.post_rate):
+            axis.text(
+                0.5, y, "too few answers to show", ha="center", va="center", color=OKABE_ITO["grey"]
+            )
+            continue
+        axis.annotate(
+            "",
+            xy=(row.post_rate, y),
+            xytext=(row.pre_rate, y),
+            arrowprops={"arrowstyle": "->", "color": OKABE_ITO["black"], "lw": 1.5},
+        )
+        axis.plot(row.pre_rate, y, "o", color=WAVE_COLOURS["pre"], markersize=10)
+        axis.plot(row.post_rate, y, "o", color=WAVE_COLOURS["post"], markersize=10)
+        axis.text(
+            1.03,
+            y,
+            f"{row.pre_rate:.0%} → {row.post_rate:.0%}  {row.verdict}",
+            va="center",
+            fontsize=10,
+            transform=axis.get_yaxis_transform(),
+        )
+    axis.set_yticks(range(len(frame))[::-1], frame["label"].tolist())
+    axis.set_xlim(-0.02, 1.02)
+    axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axis.set_ylim(-0.6, len(frame) - 0.4)
+    axis.set_xlabel("share answering yes (grey = before, blue = after)")
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "Before → after")
+    return figure
+
+
+def participation(counts: pd.DataFrame, *, title: str = "") -> Figure:
+    """Participation as horizontal bars. Columns: `stage`, `count`."""
+    figure, axis = plt.subplots(figsize=(8, 0.6 * len(counts) + 1.2))
+    sns.barplot(data=counts, y="stage", x="count", color=OKABE_ITO["blue"], ax=axis)
+    for y, value in enumerate(counts["count"]):
+        axis.text(value, y, f" {value}", va="center")
+    axis.set_ylabel("")
+    axis.set_xlabel("people")
+    axis.set_title(title or "Who took part")
+    return figure
+
+
+def concerns_by_dimension(notes: pd.DataFrame, *, title: str = "") -> Figure:
+    """Focus-group concerns per dimension, stacked by severity.
+
+    Columns: `label` (dimension), `severity` (blocker | major | minor | none).
+    """
+    table = (
+        notes.groupby(["label", "severity"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=SEVERITY_ORDER, fill_value=0)
+    )
+    table = table.loc[
+        table[["blocker", "major", "minor"]].sum(axis=1).sort_values(ascending=True).index
+    ]
+    figure, axis = plt.subplots(figsize=(9, 0.6 * len(table) + 1.5))
+    left = np.zeros(len(table))
+    for severity in SEVERITY_ORDER:
+        values = table[severity].to_numpy()
+        axis.barh(
+            table.index,
+            values,
+            left=left,
+            color=SEVERITY_COLOURS[severity],
+            label=severity if severity != "none" else "no concern",
+            edgecolor="white",
+        )
+        for y, (start, value) in enumerate(zip(left, values, strict=True)):
+            if value:
+                axis.text(start + value / 2, y, str(value), ha="center", va="center")
+        left += values
+    axis.set_xlabel("notes")
+    axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "Concerns raised in focus groups")
+    return figure
+
+
+SENTIMENT_ORDER = ["negative", "mixed", "neutral", "positive"]
+SENTIMENT_COLOURS = {
+    "negative": OKABE_ITO["vermillion"],
+    "mixed": OKABE_ITO["orange"],
+    "neutral": OKABE_ITO["grey"],
+    "positive": OKABE_ITO["blue"],
+}
+
+
+def sentiment_balance(notes: pd.DataFrame, *, title: str = "") -> Figure:
+    """Notes per area by sentiment: negative to the left, positive to the right.
+
+    Columns: `label`, `sentiment` (negative | mixed | neutral | positive).
+    """
+    table = (
+        notes.groupby(["label", "sentiment"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=SENTIMENT_ORDER, fill_value=0)
+    )
+    figure, axis = plt.subplots(figsize=(9, 0.6 * len(table) + 1.5))
+    y = np.arange(len(table))
+    negative = table["negative"].to_numpy()
+    mixed = table["mixed"].to_numpy()
+    neutral = table["neutral"].to_numpy()
+    positive = table["positive"].to_numpy()
+    # mixed and neutral notes form the middle block, centred on zero
+    middle = (mixed + neutral) / 2
+    segments = [
+        ("negative", -middle - negative, negative),
+        ("mixed", -middle, mixed),
+        ("neutral", -middle + mixed, neutral),
+        ("positive", middle, positive),
+    ]
+    for name, left, width in segments:
+        axis.barh(y, width, left=left, color=SENTIMENT_COLOURS[name], label=name, edgecolor="white")
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    axis.set_yticks(y, table.index.tolist())
+    axis.set_xlabel("notes (negative ← → positive)")
+    axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):g}"))
+    axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "Sentiment of the notes, per area")
+    return figure
+
+
+def compare_changes(table: pd.DataFrame, *, title: str = "") -> Figure:
+    """Change per area and pilot with CIs, pilots side by side.
+
+    Columns: `label`, `pilot`, `mean_change`, `ci_low`, `ci_high`.
+    """
+    labels = list(dict.fromkeys(table["label"]))
+    pilots = list(dict.fromkeys(table["pilot"]))
+    palette = list(OKABE_ITO.values())
+    figure, axis = plt.subplots(figsize=(10, 0.9 * len(labels) + 1.5))
+    step = 0.7 / max(len(pilots), 1)
+    for index, pilot in enumerate(pilots):
+        rows = table[table["pilot"] == pilot].set_index("label").reindex(labels)
+        y = np.arange(len(labels))[::-1] + 0.35 - step * (index + 0.5)
+        colour = palette[index % len(palette)]
+        axis.errorbar(
+            rows["mean_change"],
+            y,
+            xerr=[rows["mean_change"] - rows["ci_low"], rows["ci_high"] - rows["mean_change"]],
+            fmt="o",
+            color=colour,
+            label=pilot,
+            capsize=3,
+        )
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    axis.set_yticks(np.arange(len(labels))[::-1], labels)
+    axis.set_xlabel("change from before to after (points); bar = confidence interval")
+    axis.legend(title="", loc="lower right", frameon=False)
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title or "How each area changed, per pilot")
+    return figure

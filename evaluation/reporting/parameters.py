@@ -1,0 +1,69 @@
+"""Checks of the report notebooks' parameters, run in the cell after the parameters cell.
+
+A bad value stops the notebook at once with one message naming the parameter, so a
+rerun with `-p NAME VALUE` never produces a report from nonsense.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilotkit.errors import PilotkitError
+
+
+class ReportParameterError(PilotkitError):
+    """A report parameter with a value the report cannot use."""
+
+
+def check_report_parameters(
+    *,
+    responses_path: str,
+    instrument_path: str,
+    notes_path: str = "",
+    alpha: float = 0.05,
+    margin: float | None = None,
+    min_respondents_per_wave: int = 10,
+    reliability_threshold: float = 0.70,
+    attrition_amber: float = 0.20,
+    attrition_red: float = 0.30,
+    min_group: int = 5,
+    language: str = "en",
+    languages: list[str] | None = None,
+    invited: int = 0,
+) -> None:
+    """Raise `ReportParameterError` naming the first parameter that is off."""
+    if not responses_path:
+        raise ReportParameterError("responses_path is empty: give the responses table")
+    if not Path(responses_path).is_file():
+        raise ReportParameterError(f"responses_path '{responses_path}' does not exist")
+    if not instrument_path:
+        raise ReportParameterError("instrument_path is empty: give the instrument id or file")
+    if notes_path and not Path(notes_path).is_file():
+        raise ReportParameterError(f"notes_path '{notes_path}' does not exist")
+    if not 0 < alpha < 0.5:
+        raise ReportParameterError(f"alpha must be between 0 and 0.5, not {alpha}")
+    if margin is not None and not margin > 0:
+        raise ReportParameterError(f"margin must be positive (scale points), not {margin}")
+    if min_respondents_per_wave < 1:
+        raise ReportParameterError(
+            f"min_respondents_per_wave must be 1 or more, not {min_respondents_per_wave}"
+        )
+    if not 0 < reliability_threshold < 1:
+        raise ReportParameterError(
+            f"reliability_threshold must be between 0 and 1, not {reliability_threshold}"
+        )
+    if not 0 <= attrition_amber <= attrition_red <= 1:
+        raise ReportParameterError(
+            "attrition thresholds must satisfy 0 <= attrition_amber <= attrition_red <= 1, "
+            f"not {attrition_amber} and {attrition_red}"
+        )
+    if min_group < 5:
+        raise ReportParameterError(
+            f"min_group must be at least 5 (smaller groups could identify people), not {min_group}"
+        )
+    if languages is not None and language not in languages:
+        raise ReportParameterError(
+            f"language '{language}' is not offered by the instrument ({', '.join(languages)})"
+        )
+    if invited < 0:
+        raise ReportParameterError(f"invited must be 0 (unknown) or more, not {invited}")

@@ -1,0 +1,279 @@
+"""Run the report notebooks with papermill into `reports/<pilot>/<run-id>/`.
+
+One run folder holds everything needed to read and to reproduce a report:
+
+- `inputs/`: the instrument, responses and notes that were analysed (copied, with their
+  SHA-256 in `run.json`), so a rerun never depends on files that may change later;
+- `parameters.json`: every parameter the notebooks received, defaults included;
+- the executed notebooks, one code-free HTML per notebook (`report.html` for the main
+  one), `summary.json` and the figures, all written by the notebooks themselves.
+
+When a cell fails the executed notebook is kept as it stands (for debugging) and one
+`ReportError` names the notebook, the cell and the error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pilotkit.errors import PilotkitError
+from pilotkit.paths import project_root, reports_dir
+
+#: The kernel named in every notebook's metadata (ipykernel's own, in the same venv).
+KERNEL_NAME = "python3"
+
+#: Parameters the runner fills in itself; `-p` cannot override them.
+RUNNER_PARAMETERS = ("instrument_path", "responses_path", "notes_path", "output_dir")
+
+
+class ReportError(PilotkitError):
+    """A report run that could not finish; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One notebook of a report run and the HTML file it becomes."""
+
+    source: Path
+    html_name: str
+    #: run this notebook only when focus-group notes are given
+    needs_notes: bool = False
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to analyse and how."""
+
+    pilot: str
+    instrument: Path
+    responses: Path
+    notes: Path | None = None
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    out_root: Path | None = None
+    run_id: str | None = None
+    notebooks: tuple[NotebookSpec, ...] = ()
+    #: extra files to copy into `inputs/` (e.g. participation counts from the server)
+    extra_inputs: Mapping[str, Path] = field(default_factory=dict)
+    #: also print the main HTML report to `report.pdf` (needs chromium)
+    pdf: bool = False
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """Where a finished run put its files."""
+
+    run_dir: Path
+    notebooks: list[Path]
+    html: list[Path]
+    parameters: dict[str, Any]
+
+    @property
+    def report_html(self) -> Path:
+        return self.html[0]
+
+    @property
+    def summary(self) -> Path:
+        return self.run_dir / "summary.json"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def default_notebooks() -> tuple[NotebookSpec, ...]:
+    folder = notebooks_dir()
+    return (
+        NotebookSpec(folder / "readiness_report.ipynb", "report.html"),
+        NotebookSpec(folder / "focus_groups.ipynb", "focus_groups.html", needs_notes=True),
+    )
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """A sortable, unique-enough run id: UTC time to the second plus 4 random hex digits."""
+    import secrets
+
+    now = now or dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def notebook_parameters(path: Path) -> dict[str, dict[str, Any]]:
+    """The parameters declared in a notebook's `parameters` cell, as papermill reads them."""
+    import papermill
+
+    return papermill.inspect_notebook(str(path))
+
+
+def coerce_parameter(name: str, raw: str, declared: Mapping[str, Any]) -> Any:
+    """Turn a `-p NAME VALUE` string into the type the parameters cell declares."""
+    type_name = str(declared.get("inferred_type_name") or "None").replace(" ", "")
+    optional = "None" in type_name.split("|") or type_name.startswith("Optional")
+    base = type_name.split("|")[0].removeprefix("Optional[").rstrip("]")
+    if optional and raw.strip().lower() in ("", "none", "null"):
+        return None
+    try:
+        if base == "float":
+            return float(raw)
+        if base == "int":
+            return int(raw)
+        if base == "bool":
+            lowered = raw.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise ReportError(
+            f"parameter '{name}' must be {type_name.replace('|', ' or ')}, not '{raw}'"
+        ) from None
+    return raw
+
+
+def resolve_parameters(
+    specs: list[NotebookSpec], overrides: Mapping[str, str], fixed: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Per notebook: the overrides it declares (typed) plus the fixed ones it declares.
+
+    An override must be declared by at least one notebook of the run; a value is checked
+    against the first notebook that declares it.
+    """
+    declared = {spec.source.name: notebook_parameters(spec.source) for spec in specs}
+    known: dict[str, dict[str, Any]] = {}
+    for parameters in declared.values():
+        for name, info in parameters.items():
+            known.setdefault(name, info)
+    typed: dict[str, Any] = {}
+    for name, raw in overrides.items():
+        if name in RUNNER_PARAMETERS:
+            raise ReportError(f"parameter '{name}' is set by the report command itself")
+        if name not in known:
+            names = ", ".join(n for n in known if n not in RUNNER_PARAMETERS)
+            raise ReportError(f"unknown parameter '{name}' (the report's parameters: {names})")
+        typed[name] = coerce_parameter(name, raw, known[name])
+    return {
+        notebook: {
+            **{k: v for k, v in typed.items() if k in parameters},
+            **{k: v for k, v in fixed.items() if k in parameters},
+        }
+        for notebook, parameters in declared.items()
+    }
+
+
+def _copy_inputs(request: ReportRequest, run_dir: Path) -> dict[str, Path]:
+    inputs = run_dir / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    sources: dict[str, Path | None] = {
+        "instrument": request.instrument,
+        "responses": request.responses,
+        "notes": request.notes,
+        **request.extra_inputs,
+    }
+    copied: dict[str, Path] = {}
+    for role, source in sources.items():
+        if source is None:
+            continue
+        if not source.is_file():
+            raise ReportError(f"{role} file '{source}' does not exist")
+        target = inputs / f"{role}{''.join(source.suffixes[-1:])}"
+        shutil.copyfile(source, target)
+        copied[role] = target
+    return copied
+
+
+def run_report(
+    request: ReportRequest,
+    *,
+    progress: bool = True,
+    on_notebook: Callable[[str], None] | None = None,
+) -> ReportRun:
+    """Execute the notebooks and export code-free HTML; raise `ReportError` on failure."""
+    from evaluation.reporting.html import export_html
+
+    specs = request.notebooks or default_notebooks()
+    for spec in specs:
+        if not spec.source.is_file():
+            raise ReportError(f"notebook '{spec.source}' is missing")
+    run_id = request.run_id or new_run_id()
+    run_dir = (request.out_root or reports_dir()) / request.pilot / run_id
+    if run_dir.exists() and any(run_dir.iterdir()):
+        raise ReportError(f"run folder '{run_dir}' already exists; choose another run id")
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    copied = _copy_inputs(request, run_dir)
+    fixed: dict[str, Any] = {
+        "instrument_path": str(copied["instrument"]),
+        "responses_path": str(copied["responses"]),
+        "notes_path": str(copied["notes"]) if "notes" in copied else "",
+        "output_dir": str(run_dir),
+        **{
+            f"{role}_path": str(path)
+            for role, path in copied.items()
+            if role not in ("instrument", "responses", "notes")
+        },
+    }
+    selected = [s for s in specs if not s.needs_notes or "notes" in copied]
+    parameters = resolve_parameters(selected, request.overrides, fixed)
+    run_record = {
+        "run_id": run_id,
+        "pilot": request.pilot,
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "inputs": {role: {"file": p.name, "sha256": sha256_of(p)} for role, p in copied.items()},
+        "overrides": dict(request.overrides),
+    }
+    (run_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")
+
+    executed: list[Path] = []
+    html: list[Path] = []
+    for spec in selected:
+        if on_notebook is not None:
+            on_notebook(spec.source.name)
+        target = run_dir / spec.source.name
+        _execute(spec.source, target, parameters[spec.source.name], run_dir, progress)
+        executed.append(target)
+        html.append(export_html(target, run_dir / spec.html_name))
+    if request.pdf:
+        from evaluation.reporting.pdf import html_to_pdf
+
+        html_to_pdf(html[0], run_dir / "report.pdf")
+    run_record["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    (run_dir / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
+    return ReportRun(run_dir=run_dir, notebooks=executed, html=html, parameters=parameters)
+
+
+def _execute(
+    source: Path, target: Path, parameters: dict[str, Any], cwd: Path, progress: bool
+) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=progress,
+            cwd=str(cwd),
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        first_line = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
+        raise ReportError(
+            f"{source.name}, cell {exc.cell_index + 1} ('{first_line[:60]}'): "
+            f"{exc.ename}: {exc.evalue.strip()} (the partial notebook is kept in {target})"
+        ) from None

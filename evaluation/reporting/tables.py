@@ -1,0 +1,422 @@
+"""Report-ready tables and plain-language texts, built from an evaluation result.
+
+The notebooks call these and draw the frames with `evaluation.reporting.figures`; all
+privacy rules of the report live here, where they are tested:
+
+- a group (a wave's answers to an item, a dimension's scores in a wave) with fewer than
+  `min_group` respondents is suppressed, never shown as a share or a distribution;
+- focus-group quotes carry no names: only the dimension they speak about is shown, quotes
+  from sessions with fewer than `min_group` attendees (interviews) are left out, and a
+  quote that holds a name-like word from the notes' `facilitator`/`name` columns is
+  dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evaluation.notes import GENERAL, note_dimensions
+from evaluation.prepare import prepare_answers
+from evaluation.result import EvaluationResult
+from evaluation.scoring import scores_frame
+from pilotkit.instruments import Instrument
+
+#: Smallest group shown in a report (smaller ones could identify a person).
+MIN_GROUP = 5
+
+VERDICT_HEADLINES = {
+    "ready": "Ready for a wider rollout",
+    "conditional": "Ready with conditions",
+    "not_ready": "Not ready for a wider rollout",
+    "insufficient_data": "Not enough answers to decide",
+}
+VERDICT_EXPLANATIONS = {
+    "ready": "The pilot met every readiness rule: no area got worse and no serious concern "
+    "was raised.",
+    "conditional": "The pilot can be rolled out once the concerns below are addressed.",
+    "not_ready": "At least one area got worse, or a concern was raised that blocks a rollout.",
+    "insufficient_data": "Too few people answered to judge the pilot; collect more answers.",
+}
+#: A dimension verdict in words, and its traffic light.
+DIMENSION_STATUS = {
+    "improved": ("Improved", "green"),
+    "no_change": ("Held steady", "green"),
+    "inconclusive": ("Unclear", "amber"),
+    "declined": ("Got worse", "red"),
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The first screen of a report."""
+
+    verdict: str
+    title: str
+    explanation: str
+    reasons: list[str]
+
+
+def headline(result: EvaluationResult) -> Headline:
+    readiness = result.readiness
+    return Headline(
+        verdict=readiness.verdict,
+        title=VERDICT_HEADLINES[readiness.verdict],
+        explanation=VERDICT_EXPLANATIONS[readiness.verdict],
+        reasons=list(readiness.reasons),
+    )
+
+
+def _label(instrument: Instrument, dimension_id: str | None, lang: str) -> str:
+    if dimension_id in (None, "", GENERAL):
+        return "The pilot in general"
+    try:
+        return instrument.text(instrument.dimension(dimension_id).label, lang)
+    except KeyError:
+        return str(dimension_id)
+
+
+_WAVE_WORDS = {"pre": "before", "post": "after"}
+
+
+def wave_label(instrument: Instrument, wave: str, lang: str) -> str:
+    """A wave as readers say it: the instrument's label, else "before"/"after"."""
+    for spec in instrument.waves or []:
+        if spec.id == wave and spec.label is not None:
+            return instrument.text(spec.label, lang)
+    return _WAVE_WORDS.get(wave, wave)
+
+
+def _none_to_nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def dimension_overview(
+    result: EvaluationResult, instrument: Instrument, lang: str, *, min_group: int = MIN_GROUP
+) -> pd.DataFrame:
+    """One row per dimension: label, change and CI, verdict, traffic light, reliability flag.
+
+    Columns: id, label, n, pre_mean, post_mean, mean_change, ci_low, ci_high, verdict,
+    status, light, reliability, reliability_note. Dimensions analysed on fewer than
+    `min_group` people show no figures.
+    """
+    rows = []
+    for dim in result.dimensions:
+        c = dim.comparison
+        n = dim.n_paired if result.design.paired else min(dim.n_pre, dim.n_post)
+        shown = n >= min_group
+        status, light = DIMENSION_STATUS.get(dim.verdict, ("Unclear", "amber"))
+        rel = dim.reliability_pre.alpha
+        note = ""
+        if rel is not None and rel < result.rules.reliability_threshold:
+            note = (
+                f"Its questions agree only weakly (Cronbach's alpha {rel:.2f}, below "
+                f"{result.rules.reliability_threshold:.2f}): read this area with care."
+            )
+            light = "red" if light == "red" else "amber"
+        if not shown:
+            status, light = "Too few answers to show", "grey"
+        rows.append(
+            {
+                "id": dim.id,
+                "label": _label(instrument, dim.id, lang),
+                "n": n,
+                "pre_mean": _none_to_nan(c.pre_mean) if shown else math.nan,
+                "post_mean": _none_to_nan(c.post_mean) if shown else math.nan,
+                "mean_change": _none_to_nan(c.mean_change) if shown else math.nan,
+                "ci_low": _none_to_nan(c.ci_low) if shown else math.nan,
+                "ci_high": _none_to_nan(c.ci_high) if shown else math.nan,
+                "verdict": dim.verdict if shown else "inconclusive",
+                "status": status,
+                "light": light,
+                "reliability": _none_to_nan(rel),
+                "reliability_note": note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def score_distribution(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    lang: str,
+    *,
+    waves: tuple[str, str] | None = None,
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
+    """Dimension scores per person and wave (label, wave, score); small groups removed."""
+    answers = prepare_answers(instrument, responses)
+    ids = instrument.wave_ids
+    waves = waves or (ids[0], ids[-1])
+    scores = scores_frame(answers, waves)
+    if scores.empty:
+        return pd.DataFrame(columns=["label", "wave", "score"])
+    sizes = scores.groupby(["dimension", "wave"])["score"].transform("size")
+    scores = scores[sizes >= min_group].copy()
+    scores["label"] = [_label(instrument, d, lang) for d in scores["dimension"]]
+    scores["wave"] = [wave_label(instrument, w, lang) for w in scores["wave"]]
+    return scores[["label", "wave", "score"]].reset_index(drop=True)
+
+
+def likert_distribution(
+    instrument: Instrument,
+    responses: pd.DataFrame,
+    dimension_id: str,
+    lang: str,
+    *,
+    min_group: int = MIN_GROUP,
+    label_width: int = 60,
+) -> pd.DataFrame:
+    """Share of each answer per item and wave, reverse-coded so that higher is better.
+
+    Columns: label, wave, level (1..k from the scale's minimum), share. An item and wave
+    with fewer than `min_group` answers is left out.
+    """
+    rows = []
+    for item in instrument.items_of(dimension_id):
+        scale = instrument.scale_of(item)
+        assert scale is not None
+        values = responses.loc[responses["item_id"] == item.id, ["wave", "value"]]
+        values = values[values["value"].astype(str).str.strip() != ""]
+        numbers = pd.to_numeric(values["value"], errors="coerce")
+        if item.reverse:
+            numbers = scale.min + scale.max - numbers
+        text = instrument.text(item.text, lang)
+        label = text if len(text) <= label_width else text[: label_width - 1].rstrip() + "…"
+        grouped = dict(list(numbers.groupby(values["wave"], sort=False)))
+        for wave in instrument.wave_ids:
+            group = grouped.get(wave, pd.Series(dtype=float)).dropna()
+            if len(group) < min_group:
+                continue
+            counts = group.astype(int).value_counts().reindex(scale.points, fill_value=0)
+            for offset, point in enumerate(scale.points, start=1):
+                rows.append(
+                    {
+                        "label": label,
+                        "wave": wave_label(instrument, wave, lang),
+                        "level": offset,
+                        "share": counts[point] / len(group),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["label", "wave", "level", "share"])
+
+
+def scale_labels(instrument: Instrument, dimension_id: str, lang: str) -> list[str]:
+    """Labels of a dimension's scale points, from its first item's scale."""
+    items = instrument.items_of(dimension_id)
+    if not items:
+        return []
+    scale = instrument.scale_of(items[0])
+    assert scale is not None
+    labels = (scale.labels or {}).get(lang) or (scale.labels or {}).get(instrument.default_language)
+    return list(labels) if labels else [str(p) for p in scale.points]
+
+
+def boolean_changes(
+    result: EvaluationResult,
+    instrument: Instrument,
+    lang: str,
+    *,
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
+    """Yes-rates before and after per boolean item, with the test's verdict in words.
+
+    Columns: id, label, n_pre, n_post, pre_rate, post_rate, p_adjusted, verdict. Rates of
+    a wave with fewer than `min_group` answers are suppressed (NaN).
+    """
+    rows = []
+    for item in result.items:
+        if item.type != "boolean":
+            continue
+        pre = item.figures.get("pre_rate")
+        post = item.figures.get("post_rate")
+        small = item.n_pre < min_group or item.n_post < min_group
+        p = item.p_adjusted
+        if small:
+            verdict = "too few answers to show"
+        elif p is None:
+            verdict = "not tested"
+        elif p < result.alpha:
+            verdict = "a real change"
+        else:
+            verdict = "could be chance"
+        rows.append(
+            {
+                "id": item.id,
+                "label": instrument.text(instrument.item(item.id).text, lang),
+                "n_pre": item.n_pre,
+                "n_post": item.n_post,
+                "pre_rate": math.nan if small or pre is None else pre,
+                "post_rate": math.nan if small or post is None else post,
+                "p_adjusted": _none_to_nan(p),
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "label",
+            "n_pre",
+            "n_post",
+            "pre_rate",
+            "post_rate",
+            "p_adjusted",
+            "verdict",
+        ],
+    )
+
+
+def participation(result: EvaluationResult, invited: int | None = None) -> pd.DataFrame:
+    """People at each stage: invited (when known), answered each wave, answered both."""
+    design = result.design
+    stages: list[tuple[str, int]] = []
+    if invited is not None and invited > 0:
+        stages.append(("Invited", int(invited)))
+    for wave in (design.baseline, design.follow_up):
+        stages.append((f"Answered {_WAVE_WORDS.get(wave, wave)}", int(design.n[wave])))
+    if design.n_paired:
+        stages.append(("Answered both", int(design.n_paired)))
+    return pd.DataFrame(stages, columns=["stage", "count"])
+
+
+def concerns(notes: pd.DataFrame, instrument: Instrument, lang: str) -> pd.DataFrame:
+    """One row per (note, dimension): label, severity, sentiment."""
+    rows = []
+    for record in notes.to_dict("records"):
+        for dim in note_dimensions(record.get("dimension", "")):
+            rows.append(
+                {
+                    "label": _label(instrument, dim, lang),
+                    "severity": str(record.get("severity", "none")).strip().lower(),
+                    "sentiment": str(record.get("sentiment", "neutral")).strip().lower(),
+                }
+            )
+    return pd.DataFrame(rows, columns=["label", "severity", "sentiment"])
+
+
+def _name_words(notes: pd.DataFrame) -> set[str]:
+    words: set[str] = set()
+    for column in ("facilitator", "name", "participant", "speaker"):
+        if column in notes.columns:
+            for cell in notes[column].dropna().astype(str):
+                words.update(w.lower() for w in cell.replace(",", " ").split() if len(w) > 2)
+    return words
+
+
+def selected_quotes(
+    notes: pd.DataFrame,
+    instrument: Instrument,
+    lang: str,
+    *,
+    limit: int = 6,
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
+    """Verbatim quotes safe to show: most severe concerns first, then the rest.
+
+    Columns: label, severity, quote. No session, date, facilitator or name is kept.
+    """
+    if "quote" not in notes.columns:
+        return pd.DataFrame(columns=["label", "severity", "quote"])
+    frame = notes[notes["quote"].fillna("").astype(str).str.strip() != ""].copy()
+    if "attendees" in frame.columns:
+        attendees = pd.to_numeric(frame["attendees"], errors="coerce")
+        frame = frame[attendees.isna() | (attendees >= min_group)]
+    names = _name_words(notes)
+    if names:
+        has_name = (
+            frame["quote"]
+            .astype(str)
+            .map(lambda q: any(w.strip(".,;:!?\"'").lower() in names for w in q.split()))
+        )
+        frame = frame[~has_name]
+    rank = {"blocker": 0, "major": 1, "minor": 2, "none": 3}
+    frame["rank"] = frame["severity"].astype(str).str.lower().map(rank).fillna(4)
+    frame = frame.sort_values("rank", kind="stable").head(limit)
+    return pd.DataFrame(
+        {
+            "label": [
+                _label(instrument, note_dimensions(d)[0], lang)
+                for d in frame.get("dimension", pd.Series([""] * len(frame)))
+            ],
+            "severity": frame["severity"].astype(str).str.lower().tolist(),
+            "quote": frame["quote"].astype(str).str.strip().tolist(),
+        }
+    )
+
+
+def follow_up_actions(notes: pd.DataFrame, instrument: Instrument, lang: str) -> pd.DataFrame:
+    """Follow-up actions from the notes, most severe first: label, severity, action."""
+    if "follow_up" not in notes.columns:
+        return pd.DataFrame(columns=["label", "severity", "action"])
+    frame = notes[notes["follow_up"].fillna("").astype(str).str.strip() != ""]
+    rank = {"blocker": 0, "major": 1, "minor": 2, "none": 3}
+    order = np.argsort(
+        frame["severity"].astype(str).str.lower().map(rank).fillna(4).to_numpy(), kind="stable"
+    )
+    frame = frame.iloc[order]
+    return pd.DataFrame(
+        {
+            "label": [_label(instrument, note_dimensions(d)[0], lang) for d in frame["dimension"]],
+            "severity": frame["severity"].astype(str).str.lower().tolist(),
+            "action": frame["follow_up"].astype(str).str.strip().tolist(),
+        }
+    )
+
+
+def bullet_list(lines: Sequence[str]) -> str:
+    """Markdown bullets (for `IPython.display.Markdown`)."""
+    return "\n".join(f"- {line}" for line in lines) if lines else "- none"
+
+
+def attrition_text(result: EvaluationResult, instrument: Instrument, lang: str) -> str:
+    """Attrition in plain words, with the drop-out bias check (Markdown)."""
+    attrition = result.attrition
+    if not attrition.applicable or attrition.rate is None:
+        return f"_Drop-outs_: {attrition.note}"
+    level = {"red": "high", "amber": "notable"}.get(attrition.level or "", "low")
+    text = (
+        f"**{attrition.n_dropouts} of {attrition.n_baseline}** people who answered before the "
+        f"pilot did not answer after it ({attrition.rate:.0%}, {level})."
+    )
+    differing = [
+        c for c in attrition.comparisons if c.p_value is not None and c.p_value < result.alpha
+    ]
+    if attrition.comparisons and not differing:
+        text += (
+            " Those who left had answered much like those who stayed, so the drop-outs "
+            "are unlikely to bias the comparison."
+        )
+    elif differing:
+        names = ", ".join(_label(instrument, c.dimension, lang) for c in differing)
+        text += (
+            f" Those who left had answered differently before the pilot in: {names}. "
+            "The comparison may be biased in these areas."
+        )
+    return text
+
+
+def concerns_by_area_texts(
+    notes: pd.DataFrame, instrument: Instrument, lang: str
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Note texts grouped by area label: (severity, sentiment, text), most severe first."""
+    rank = {"blocker": 0, "major": 1, "minor": 2, "none": 3}
+    grouped: dict[str, list[tuple[str, str, str]]] = {}
+    for record in notes.to_dict("records"):
+        text = str(record.get("text", "") or "").strip()
+        if not text:
+            continue
+        severity = str(record.get("severity", "none")).strip().lower()
+        sentiment = str(record.get("sentiment", "neutral")).strip().lower()
+        for dim in note_dimensions(record.get("dimension", "")):
+            grouped.setdefault(_label(instrument, dim, lang), []).append(
+                (severity, sentiment, text)
+            )
+    return {
+        label: sorted(entries, key=lambda entry: rank.get(entry[0], 4))
+        for label, entries in grouped.items()
+    }

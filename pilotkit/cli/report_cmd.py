@@ -1,0 +1,75 @@
+"""`pilotkit report`: run the report notebooks into `reports/<pilot>/<run>/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--pilot", "pilot_slug", default=None, help="Export this pilot from the database.")
+@click.option("--instrument", type=click.Path(path_type=Path), help="Instrument file or id.")
+@click.option("--responses", type=click.Path(path_type=Path), help="Responses table (CSV/Parquet).")
+@click.option("--notes", type=click.Path(path_type=Path), help="Focus-group notes (CSV).")
+@click.option("--name", default=None, help="Folder name under reports/ (default: instrument id).")
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Override a notebook parameter (repeatable), e.g. -p alpha 0.01.",
+)
+@click.option("--out", "out_root", type=click.Path(path_type=Path), help="Reports folder.")
+@click.option("--run-id", default=None, help="Name of the run folder (default: time-stamped).")
+@click.option("--pdf", is_flag=True, help="Also print the report to PDF (needs chromium).")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def report(
+    pilot_slug: str | None,
+    instrument: Path | None,
+    responses: Path | None,
+    notes: Path | None,
+    name: str | None,
+    parameters: tuple[tuple[str, str], ...],
+    out_root: Path | None,
+    run_id: str | None,
+    pdf: bool,
+    progress: bool,
+) -> None:
+    """Run the readiness report notebooks and write code-free HTML, summary.json and figures.
+
+    Give either --pilot SLUG (exports the pilot's responses and notes from DATABASE_URL
+    first) or --instrument FILE --responses FILE.
+    """
+    from evaluation.reporting.runner import ReportRequest, run_report
+    from pilotkit.instruments import find_instrument, load_instrument
+
+    if pilot_slug is not None and (instrument or responses):
+        raise click.UsageError("give either --pilot or --instrument with --responses, not both")
+    if pilot_slug is None and not (instrument and responses):
+        raise click.UsageError("give --pilot SLUG, or both --instrument and --responses")
+    if pilot_slug is not None:
+        raise click.UsageError("--pilot needs the survey server's export, not set up here")
+    assert instrument is not None and responses is not None
+    instrument_path = instrument if instrument.is_file() else find_instrument(str(instrument))
+    inst = load_instrument(instrument_path)
+    overrides = dict(parameters)
+    run = run_report(
+        ReportRequest(
+            pilot=name or inst.id,
+            instrument=instrument_path,
+            responses=responses,
+            notes=notes,
+            overrides=overrides,
+            out_root=out_root,
+            run_id=run_id,
+            pdf=pdf,
+        ),
+        progress=progress,
+        on_notebook=lambda nb: click.echo(f"running {nb}", err=True) if progress else None,
+    )
+    click.echo(f"report: {run.report_html}")
+    click.echo(f"summary: {run.summary}")
+    click.echo(f"run folder: {run.run_dir}")

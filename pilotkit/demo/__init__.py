@@ -1,0 +1,1 @@
+"""Demo pilots: synthetic but believable participants, answers and focus-group notes."""

@@ -1,0 +1,86 @@
+"""Every report figure draws from its documented columns and saves PNG and SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from evaluation.reporting import figures
+
+CHANGES = pd.DataFrame(
+    {
+        "label": ["Productivity", "Ease of the job", "Organization", "No data yet"],
+        "mean_change": [0.5, -0.45, 0.02, None],
+        "ci_low": [0.2, -0.7, -0.15, None],
+        "ci_high": [0.8, -0.2, 0.19, None],
+        "verdict": ["improved", "declined", "no_change", "inconclusive"],
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def _style() -> None:
+    figures.use_report_style()
+    yield
+    plt.close("all")
+
+
+def check(figure, tmp_path: Path, name: str) -> Path:
+    png = figures.save(figure, tmp_path, name, svg=True)
+    assert png.stat().st_size > 5_000
+    assert (tmp_path / "figures" / f"{name}.svg").is_file()
+    return png
+
+
+def test_forest_plot(tmp_path: Path) -> None:
+    figure = figures.forest_plot(CHANGES, unit="points on a 1-5 scale")
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == ["Productivity", "Ease of the job", "Organization", "No data yet"]
+    check(figure, tmp_path, "forest")
+
+
+def test_likert_diverging(tmp_path: Path) -> None:
+    rows = []
+    for wave, shares in (("pre", [0.1, 0.3, 0.2, 0.3, 0.1]), ("post", [0.05, 0.1, 0.2, 0.4, 0.25])):
+        rows += [
+            {"label": "I get more done", "wave": wave, "level": lvl, "share": s}
+            for lvl, s in enumerate(shares, start=1)
+        ]
+    figure = figures.likert_diverging(pd.DataFrame(rows), ["SD", "D", "N", "A", "SA"])
+    bars = figure.axes[0].patches
+    assert len(bars) == 10
+    check(figure, tmp_path, "likert")
+
+
+def test_scores_rates_participation_concerns(tmp_path: Path) -> None:
+    scores = pd.DataFrame(
+        {
+            "label": ["A"] * 6 + ["B"] * 6,
+            "wave": ["pre", "post"] * 6,
+            "score": [3, 4, 2.5, 3.5, 3, 4.2, 2, 2, 3, 2.5, 4, 3],
+        }
+    )
+    check(figures.score_distributions(scores), tmp_path, "scores")
+    rates = pd.DataFrame(
+        {
+            "label": ["Knows 311", "Small group"],
+            "pre_rate": [0.3, None],
+            "post_rate": [0.9, None],
+            "verdict": ["real change", ""],
+        }
+    )
+    check(figures.before_after_rates(rates), tmp_path, "rates")
+    counts = pd.DataFrame(
+        {"stage": ["Invited", "Answered before", "Answered both"], "count": [70, 60, 52]}
+    )
+    check(figures.participation(counts), tmp_path, "participation")
+    notes = pd.DataFrame(
+        {
+            "label": ["Ease", "Ease", "Impact", "Processes"],
+            "severity": ["blocker", "major", "minor", "none"],
+        }
+    )
+    check(figures.concerns_by_dimension(notes), tmp_path, "concerns")
