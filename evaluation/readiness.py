@@ -112,7 +112,8 @@ def _dimension_findings(
                 "dimension_declined",
                 "not_ready",
                 f"{result.label} declined by {_points(c.mean_change)} {_scale(result)}"
-                f"{_ci(result, alpha)}, Holm-adjusted p = {result.p_adjusted:.3g}.",
+                f"{_ci(result, alpha)}: a drop larger than chance explains, even allowing "
+                "for every area tested.",
                 result.id,
             )
         )
@@ -125,9 +126,8 @@ def _dimension_findings(
             )
         else:
             margin = f"±{result.margin:.2f}" if result.margin is not None else "the margin"
-            adjusted = f"{result.p_adjusted:.3g}" if result.p_adjusted is not None else "n/a"
             reason = (
-                f"{_change_sentence(result, alpha)}, Holm-adjusted p = {adjusted}: not clear "
+                f"{_change_sentence(result, alpha)}: not clear "
                 "enough to call a change once every area tested is allowed for, nor small "
                 f"enough to call no change (within {margin} points; n = {analysed})."
             )
@@ -226,7 +226,7 @@ def _dropout_findings(attrition: Attrition, alpha: float, labels: dict[str, str]
                 "conditional",
                 f"Those who dropped out had rated {label} {_points(c.difference)} {direction} "
                 f"before the pilot than those who stayed ({c.n_dropouts} vs {c.n_completers} "
-                f"people, Holm-adjusted p = {c.p_adjusted:.3g}): the results after the pilot "
+                "people; more than chance explains): the results after the pilot "
                 "may not speak for everyone.",
                 c.dimension,
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -112,11 +111,10 @@ def evaluate(
         instrument, responses, alpha=alpha, margin=margin, notes=notes, rules=rules
     )
     if json_path is not None:
-        summary = result.to_summary()
-        text = json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False)
+        from evaluation.summary_io import write_summary
+
         try:
-            json_path.parent.mkdir(parents=True, exist_ok=True)
-            json_path.write_text(text + "\n", encoding="utf-8")
+            write_summary(result, json_path)
         except OSError as exc:
             raise PilotkitError(f"{json_path}: cannot write the summary: {exc.strerror}") from None
     if not quiet:
