@@ -384,7 +384,7 @@ def attrition_text(result: EvaluationResult, instrument: Instrument, lang: str) 
         f"pilot did not answer after it ({attrition.rate:.0%}, {level})."
     )
     differing = [
-        c for c in attrition.comparisons if c.p_value is not None and c.p_value < result.alpha
+        c for c in attrition.comparisons if c.p_adjusted is not None and c.p_adjusted < result.alpha
     ]
     if attrition.comparisons and not differing:
         text += (
