@@ -20,6 +20,11 @@ from pilotkit.errors import PilotkitError
 COMMANDS: list[str] = [
     "pilotkit.cli.instruments_cmd:instruments",
     "pilotkit.cli.server_cmd:serve",
+    "pilotkit.cli.db_cmd:db",
+    "pilotkit.cli.pilots_cmd:pilots",
+    "pilotkit.cli.waves_cmd:waves",
+    "pilotkit.cli.invite_cmd:invite",
+    "pilotkit.cli.export_cmd:export",
 ]
 
 
