@@ -11,6 +11,7 @@ from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.querystring import QueryString
 
@@ -19,8 +20,10 @@ from survey_server.database import create_engine, start_engine, stop_engine
 from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
+from survey_server.web.form import FORM_HANDLERS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 class Health(msgspec.Struct):
@@ -55,7 +58,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await stop_engine(engine)
 
     return Litestar(
-        route_handlers=[healthz, home, *API_HANDLERS],
+        route_handlers=[
+            healthz,
+            home,
+            *API_HANDLERS,
+            *FORM_HANDLERS,
+            create_static_files_router(path="/static", directories=[STATIC_DIR]),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[lifespan],
         state=State(

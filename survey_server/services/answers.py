@@ -24,7 +24,13 @@ AnswerValue = int | float | bool | str | list[str]
 
 
 class AnswerError(ValueError):
-    """Why one answer is not accepted (the message goes to the participant)."""
+    """Why one answer is not accepted: an English message (API), a code and parameters
+    (translated on the HTML form, catalog keys `error.<code>`)."""
+
+    def __init__(self, message: str, code: str = "invalid", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def _is_number(value: object) -> bool:
@@ -38,45 +44,47 @@ def check_answer(instrument: Instrument, item: Item, value: object) -> AnswerVal
     if item.type == "likert":
         scale = instrument.scale_of(item)
         if not _is_number(value) or not float(value).is_integer():  # type: ignore[arg-type]
-            raise AnswerError("must be a whole number on the scale")
+            raise AnswerError("must be a whole number on the scale", "choose")
         number = int(value)  # type: ignore[arg-type]
         if scale is not None and not scale.min <= number <= scale.max:
-            raise AnswerError(f"must be between {scale.min} and {scale.max}")
+            raise AnswerError(f"must be between {scale.min} and {scale.max}", "choose")
         return number
     if item.type == "number":
         if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
-            raise AnswerError("must be a number")
+            raise AnswerError("must be a number", "number")
         if item.min is not None and value < item.min:  # type: ignore[operator]
-            raise AnswerError(f"must be at least {_plain(item.min)}")
+            raise AnswerError(f"must be at least {_plain(item.min)}", "min", min=_plain(item.min))
         if item.max is not None and value > item.max:  # type: ignore[operator]
-            raise AnswerError(f"must be at most {_plain(item.max)}")
+            raise AnswerError(f"must be at most {_plain(item.max)}", "max", max=_plain(item.max))
         return int(value) if float(value).is_integer() else float(value)  # type: ignore[arg-type]
     if item.type == "boolean":
         if isinstance(value, bool):
             return value
         if _is_number(value) and value in (0, 1):
             return bool(value)
-        raise AnswerError("must be true or false")
+        raise AnswerError("must be true or false", "choose")
     choices = [c.value for c in item.choices or []]
     if item.type == "single":
         if not isinstance(value, str) or value not in choices:
-            raise AnswerError("must be one of the choices: " + ", ".join(choices))
+            raise AnswerError("must be one of the choices: " + ", ".join(choices), "choose")
         return value
     if item.type == "multi":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise AnswerError("must be a list of choice values")
+            raise AnswerError("must be a list of choice values", "choose")
         unknown = [v for v in value if v not in choices]
         if unknown:
-            raise AnswerError("not a choice: " + ", ".join(unknown))
+            raise AnswerError("not a choice: " + ", ".join(unknown), "choose")
         picked = list(dict.fromkeys(value))
         return picked or None
     if item.type == "text":
         if not isinstance(value, str):
-            raise AnswerError("must be text")
+            raise AnswerError("must be text", "text")
         if len(value) > MAX_TEXT_LENGTH:
-            raise AnswerError(f"must be at most {MAX_TEXT_LENGTH} characters")
+            raise AnswerError(
+                f"must be at most {MAX_TEXT_LENGTH} characters", "too_long", max=MAX_TEXT_LENGTH
+            )
         return value if value.strip() else None
-    raise AnswerError("this item takes no answer")
+    raise AnswerError("this item takes no answer", "no_answer")
 
 
 def _plain(number: float) -> str:
