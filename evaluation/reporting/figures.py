@@ -56,6 +56,13 @@ SEVERITY_COLOURS = {
 }
 
 
+def wrap(label: str, width: int = 34) -> str:
+    """Break a long axis label over lines so the plot keeps its width."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
 def use_report_style() -> None:
     """Readable defaults for every figure of a report."""
     sns.set_theme(context="notebook", style="whitegrid", font_scale=1.15)
@@ -238,7 +245,7 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "") -> Figure:
     "real change" / "could be chance").
     """
     frame = rates.reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(10, 0.7 * len(frame) + 1.3))
+    figure, axis = plt.subplots(figsize=(8, 0.8 * len(frame) + 1.3))
     for y, row in zip(range(len(frame))[::-1], frame.itertuples(index=False), strict=True):
         if pd.isna(row.pre_rate) or pd.isna(row.post_rate):
             axis.text(
@@ -261,7 +268,7 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "") -> Figure:
             fontsize=10,
             transform=axis.get_yaxis_transform(),
         )
-    axis.set_yticks(range(len(frame))[::-1], frame["label"].tolist())
+    axis.set_yticks(range(len(frame))[::-1], [wrap(label) for label in frame["label"]])
     axis.set_xlim(-0.02, 1.02)
     axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     axis.set_ylim(-0.6, len(frame) - 0.4)
@@ -273,7 +280,7 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "") -> Figure:
 
 def participation(counts: pd.DataFrame, *, title: str = "") -> Figure:
     """Participation as horizontal bars. Columns: `stage`, `count`."""
-    figure, axis = plt.subplots(figsize=(8, 0.6 * len(counts) + 1.2))
+    figure, axis = plt.subplots(figsize=(10, 0.55 * len(counts) + 1.2))
     sns.barplot(data=counts, y="stage", x="count", color=OKABE_ITO["blue"], ax=axis)
     for y, value in enumerate(counts["count"]):
         axis.text(value, y, f" {value}", va="center")

@@ -137,7 +137,9 @@ def dimension_overview(
                 "reliability_note": note,
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["id", "label", "n", "pre_mean", "post_mean", "mean_change", "ci_low", "ci_high",
+               "verdict", "status", "light", "reliability", "reliability_note"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def score_distribution(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
+
+from pilotkit.errors import PilotkitError
+
+if TYPE_CHECKING:
+    from evaluation.reporting.runner import ReportRun
 
 
 @click.command()
@@ -51,7 +58,12 @@ def report(
     if pilot_slug is None and not (instrument and responses):
         raise click.UsageError("give --pilot SLUG, or both --instrument and --responses")
     if pilot_slug is not None:
-        raise click.UsageError("--pilot needs the survey server's export, not set up here")
+        run = report_for_pilot(
+            pilot_slug, dict(parameters), notes=notes, out_root=out_root, run_id=run_id,
+            pdf=pdf, progress=progress,
+        )
+        _print_run(run)
+        return
     assert instrument is not None and responses is not None
     instrument_path = instrument if instrument.is_file() else find_instrument(str(instrument))
     inst = load_instrument(instrument_path)
@@ -70,6 +82,55 @@ def report(
         progress=progress,
         on_notebook=lambda nb: click.echo(f"running {nb}", err=True) if progress else None,
     )
+    _print_run(run)
+
+
+def _print_run(run: ReportRun) -> None:
     click.echo(f"report: {run.report_html}")
     click.echo(f"summary: {run.summary}")
     click.echo(f"run folder: {run.run_dir}")
+
+
+def report_for_pilot(
+    slug: str,
+    overrides: dict[str, str],
+    *,
+    notes: Path | None = None,
+    out_root: Path | None = None,
+    run_id: str | None = None,
+    pdf: bool = False,
+    progress: bool = True,
+) -> ReportRun:
+    """Export a pilot's instrument and responses from DATABASE_URL, then run its report."""
+    import asyncio
+    import tempfile
+
+    from evaluation.reporting.runner import ReportRequest, run_report
+    from survey_server.connection import connected
+    from survey_server.services.report_inputs import export_pilot_inputs
+    from survey_server.settings import Settings
+
+    settings = Settings.from_env()
+
+    async def export(folder: Path):  # noqa: ANN202 - PilotInputs, imported lazily
+        async with connected(settings.database_url) as engine:
+            return await export_pilot_inputs(engine, slug, folder)
+
+    with tempfile.TemporaryDirectory(prefix="pilotkit-export-") as tmp:
+        inputs = asyncio.run(export(Path(tmp)))
+        if inputs.rows == 0:
+            raise PilotkitError(f"pilot '{slug}' has no submissions yet: nothing to report")
+        defaults = {"pilot_name": inputs.name, "invited": str(inputs.invited)}
+        return run_report(
+            ReportRequest(
+                pilot=slug,
+                instrument=inputs.instrument,
+                responses=inputs.responses,
+                notes=notes,
+                overrides={**defaults, **overrides},
+                out_root=out_root,
+                run_id=run_id,
+                pdf=pdf,
+            ),
+            progress=progress,
+        )

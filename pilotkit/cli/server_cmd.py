@@ -19,6 +19,11 @@ import click
 )
 def serve(host: str, port: int, workers: int) -> None:
     """Run the survey server (SQLite file by default, DATABASE_URL for PostgreSQL)."""
+    run_server(host=host, port=port, workers=workers)
+
+
+def run_server(*, host: str, port: int, workers: int) -> None:
+    """Print where the server listens, then run uvicorn until interrupted."""
     import uvicorn
 
     from survey_server.settings import Settings

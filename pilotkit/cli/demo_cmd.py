@@ -1,0 +1,69 @@
+"""`pilotkit demo`: a realistic demo pilot in the default database, its reports, the server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Start the survey server afterwards.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--reports/--no-reports", "with_reports", default=True, show_default=True,
+              help="Write the readiness reports of the demo pilots.")
+def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
+    """Build the 311 CRM pilot and the youth program survey, write their reports, serve.
+
+    The demo pilots are created once in the database DATABASE_URL names (the SQLite file
+    in the data folder by default); later runs reuse them.
+    """
+    from tqdm import tqdm
+
+    from pilotkit.cli.report_cmd import report_for_pilot
+    from pilotkit.demo.builder import build_demo, demo_answer_count, demo_link
+    from pilotkit.demo.scenarios import CRM_PILOT_SLUG, YOUTH_SLUG
+    from pilotkit.paths import data_dir, reports_dir
+    from survey_server.connection import connected
+    from survey_server.settings import Settings
+
+    if "PILOTKIT_BASE_URL" not in os.environ:
+        os.environ["PILOTKIT_BASE_URL"] = f"http://{host}:{port}"
+    settings = Settings.from_env()
+    folder = data_dir() / "demo"
+
+    async def build() -> list:
+        async with connected(settings.database_url) as engine:
+            with tqdm(total=demo_answer_count(), desc="demo answers", unit="form",
+                      leave=False) as bar:
+                return await build_demo(engine, folder, tick=bar.update)
+
+    built = asyncio.run(build())
+    click.echo(
+        f"demo pilots {'created' if built else 'already there'} in {settings.database_url}"
+    )
+    reports: list[Path] = []
+    if with_reports:
+        for slug, notes in ((CRM_PILOT_SLUG, folder / f"{CRM_PILOT_SLUG}-notes.csv"),
+                            (YOUTH_SLUG, None)):
+            existing = sorted((reports_dir() / slug).glob("*/report.html"))
+            if existing and not built:
+                reports.append(existing[-1])
+                continue
+            click.echo(f"writing the readiness report of {slug} ...")
+            run = report_for_pilot(slug, {}, notes=notes, progress=False)
+            reports.append(run.report_html)
+    token = demo_link(folder)
+    click.echo("")
+    if token:
+        click.echo(f"participant form (post-pilot wave open): {settings.base_url}/f/{token}")
+    for report in reports:
+        click.echo(f"readiness report: {report}")
+    if serve:
+        from pilotkit.cli.server_cmd import run_server
+
+        run_server(host=host, port=port, workers=1)

@@ -1,0 +1,187 @@
+"""Build the demo pilots in a database, through the same services participants use.
+
+Two pilots: the 311 CRM pilot (linked, pilot-core, 60 participants, both waves, two
+focus-group sessions) and the youth civic program (anonymous yes/no survey). Every
+answer is submitted through `survey_server.services.forms.submit`, exactly as the form
+and the JSON API store them; the pre wave is then closed and the post wave left open,
+so the printed participant link opens a real form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+from piccolo.engine.base import Engine
+
+from pilotkit.demo.scenarios import (
+    CRM_OBJECTIVES,
+    CRM_PILOT_NAME,
+    CRM_PILOT_SLUG,
+    CRM_SCENARIO,
+    CRM_TECHNOLOGY,
+    YOUTH_NAME,
+    YOUTH_SCENARIO,
+    YOUTH_SLUG,
+    crm_notes,
+)
+from pilotkit.demo.synthetic import Scenario, simulate_responses
+from pilotkit.instruments import Instrument, Item, load_instrument
+from survey_server.errors import NotFoundError
+from survey_server.services.forms import submit
+from survey_server.services.invitations import invite
+from survey_server.services.pilots import create_pilot, get_pilot, set_wave_status
+
+#: File in the demo folder holding the participant link printed at the end.
+LINK_FILE = "participant-link.txt"
+
+
+@dataclass(frozen=True)
+class DemoPilot:
+    slug: str
+    name: str
+    #: a token whose owner has not answered the open wave yet
+    open_token: str | None
+
+
+def typed_answer(item: Item, raw: str) -> object | None:
+    """A responses-table value as the participant API takes it (None: not answered)."""
+    if raw == "":
+        return None
+    if item.type == "likert":
+        return int(raw)
+    if item.type == "boolean":
+        return raw == "1"
+    if item.type == "number":
+        return float(raw)
+    if item.type == "multi":
+        return raw.split()
+    return raw
+
+
+def answers_by_participant(
+    instrument: Instrument, frame: pd.DataFrame, wave: str
+) -> dict[str, dict[str, object]]:
+    """Per participant id, the typed answers of one wave."""
+    items = {item.id: item for item in instrument.items}
+    grouped: dict[str, dict[str, object]] = {}
+    for row in frame[frame["wave"] == wave].itertuples(index=False):
+        value = typed_answer(items[row.item_id], row.value)
+        if value is not None:
+            grouped.setdefault(row.participant_id, {})[row.item_id] = value
+    return grouped
+
+
+async def pilot_exists(engine: Engine, slug: str) -> bool:
+    try:
+        await get_pilot(engine, slug)
+    except NotFoundError:
+        return False
+    return True
+
+
+async def _answer_wave(
+    engine: Engine, tokens: Mapping[str, str], answers: Mapping[str, Mapping[str, object]],
+    tick: Callable[[], None],
+) -> None:
+    for participant, token in tokens.items():
+        if participant in answers:
+            await submit(engine, token, uuid.uuid4(), answers[participant])
+        tick()
+
+
+async def build_linked_pilot(
+    engine: Engine,
+    *,
+    slug: str,
+    name: str,
+    instrument: Instrument,
+    scenario: Scenario,
+    technology: str = "",
+    objectives: str = "",
+    tick: Callable[[], None] = lambda: None,
+) -> DemoPilot:
+    """A linked pilot: one invitation per participant, answered in both waves."""
+    # participants answer every required question through the form: no skipped items
+    frame = simulate_responses(instrument, replace(scenario, skip_rate=0.0))
+    pre, post = instrument.wave_ids[0], instrument.wave_ids[-1]
+    await create_pilot(engine, slug=slug, instrument=instrument, name=name,
+                       technology=technology, objectives=objectives, anonymous=False)
+    people = sorted(set(frame["participant_id"]))
+    invitations = await invite(engine, slug, len(people) + 2)
+    tokens = {person: inv.token for person, inv in zip(people, invitations, strict=False)}
+    await set_wave_status(engine, slug, pre, "open")
+    await _answer_wave(engine, tokens, answers_by_participant(instrument, frame, pre), tick)
+    await set_wave_status(engine, slug, pre, "closed")
+    await set_wave_status(engine, slug, post, "open")
+    await _answer_wave(engine, tokens, answers_by_participant(instrument, frame, post), tick)
+    # one of the two invitations nobody used: a fresh link to try the open wave
+    return DemoPilot(slug=slug, name=name, open_token=invitations[-1].token)
+
+
+async def build_anonymous_pilot(
+    engine: Engine,
+    *,
+    slug: str,
+    name: str,
+    instrument: Instrument,
+    scenario: Scenario,
+    tick: Callable[[], None] = lambda: None,
+) -> DemoPilot:
+    """An anonymous pilot: a fresh invitation per wave, nothing links the waves."""
+    frame = simulate_responses(instrument, replace(scenario, skip_rate=0.0, anonymous=True))
+    await create_pilot(engine, slug=slug, instrument=instrument, name=name, anonymous=True)
+    open_token = None
+    for position, wave in enumerate(instrument.wave_ids):
+        answers = answers_by_participant(instrument, frame, wave)
+        await set_wave_status(engine, slug, wave, "open")
+        invitations = await invite(engine, slug, len(answers) + 1, wave=wave)
+        tokens = {person: inv.token for person, inv in zip(answers, invitations, strict=False)}
+        await _answer_wave(engine, tokens, answers, tick)
+        if position < len(instrument.wave_ids) - 1:
+            await set_wave_status(engine, slug, wave, "closed")
+        else:
+            open_token = invitations[-1].token
+    return DemoPilot(slug=slug, name=name, open_token=open_token)
+
+
+def demo_answer_count() -> int:
+    """Submissions the demo makes (for a progress bar)."""
+    crm = 2 * (CRM_SCENARIO.participants + 2)
+    youth = 2 * (YOUTH_SCENARIO.participants + 1)
+    return crm + youth
+
+
+async def build_demo(
+    engine: Engine, folder: Path, tick: Callable[[], None] = lambda: None
+) -> list[DemoPilot]:
+    """Create both demo pilots unless they exist; write the notes and the link files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    built: list[DemoPilot] = []
+    if not await pilot_exists(engine, CRM_PILOT_SLUG):
+        crm = await build_linked_pilot(
+            engine, slug=CRM_PILOT_SLUG, name=CRM_PILOT_NAME,
+            instrument=load_instrument("pilot-core"), scenario=CRM_SCENARIO,
+            technology=CRM_TECHNOLOGY, objectives=CRM_OBJECTIVES, tick=tick,
+        )
+        (folder / LINK_FILE).write_text(crm.open_token or "", encoding="utf-8")
+        built.append(crm)
+    if not await pilot_exists(engine, YOUTH_SLUG):
+        built.append(
+            await build_anonymous_pilot(
+                engine, slug=YOUTH_SLUG, name=YOUTH_NAME,
+                instrument=load_instrument("youth-civic"), scenario=YOUTH_SCENARIO, tick=tick,
+            )
+        )
+    notes = folder / f"{CRM_PILOT_SLUG}-notes.csv"
+    crm_notes().to_csv(notes, index=False)
+    return built
+
+
+def demo_link(folder: Path) -> str | None:
+    """The saved participant token of the CRM pilot's open wave, if the demo made one."""
+    path = folder / LINK_FILE
+    return path.read_text(encoding="utf-8").strip() or None if path.is_file() else None

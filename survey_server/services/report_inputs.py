@@ -1,0 +1,59 @@
+"""What a report run needs from the database, written to files in one folder.
+
+The evaluation kit reads files only (the responses table, the instrument, the notes);
+this service writes them for one pilot: the frozen instrument the pilot asks (as YAML,
+so a later edit of `instruments/` never changes a rerun), the responses table, and the
+participation counts the report shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+
+from pilotkit.instruments.yaml_io import dump_instrument
+from survey_server.services.export import export_responses
+from survey_server.services.pilots import frozen_instrument, get_pilot
+from survey_server.tables import Participant
+
+
+@dataclass(frozen=True)
+class PilotInputs:
+    """Files and figures of one pilot, ready for `evaluation.reporting.run_report`."""
+
+    slug: str
+    name: str
+    instrument: Path
+    responses: Path
+    invited: int
+    rows: int
+
+
+async def invited_count(engine: Engine, slug: str) -> int:
+    """People invited: participants of a linked pilot, or of its first wave if anonymous."""
+    pilot = await get_pilot(engine, slug)
+    query = Participant.count().where(Participant.pilot == pilot.id)
+    if pilot.anonymous and pilot.waves:
+        query = query.where(Participant.wave == pilot.waves[0].id)
+    return int(await query)
+
+
+async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotInputs:
+    """Write `<slug>-instrument.yaml` and `<slug>-responses.csv` into `folder`."""
+    pilot = await get_pilot(engine, slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    instrument_path = folder / f"{slug}-instrument.yaml"
+    instrument_path.write_text(dump_instrument(await frozen_instrument(engine, slug)),
+                               encoding="utf-8")
+    responses_path = folder / f"{slug}-responses.csv"
+    rows = await export_responses(engine, slug, responses_path)
+    return PilotInputs(
+        slug=slug,
+        name=pilot.name,
+        instrument=instrument_path,
+        responses=responses_path,
+        invited=await invited_count(engine, slug),
+        rows=rows,
+    )
