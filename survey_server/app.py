@@ -8,16 +8,22 @@ from pathlib import Path
 
 import msgspec
 from litestar import Litestar, get
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.querystring import QueryString
 
+from survey_server.connection import prepare
 from survey_server.database import create_engine, start_engine, stop_engine
 from survey_server.settings import Settings, parse_database_url
+from survey_server.web.api import API_HANDLERS
+from survey_server.web.errors import EXCEPTION_HANDLERS
+from survey_server.web.form import FORM_HANDLERS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 class Health(msgspec.Struct):
@@ -25,7 +31,7 @@ class Health(msgspec.Struct):
     database: str
 
 
-@get("/healthz", sync_to_thread=False)
+@get("/healthz")
 async def healthz(state: State) -> Health:
     """Liveness and database check for load balancers and start-up scripts."""
     await state.engine.run_querystring(QueryString("SELECT 1"))
@@ -46,12 +52,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await start_engine(engine)
         try:
+            await prepare(engine)  # a fresh database gets its schema on first start
             yield
         finally:
             await stop_engine(engine)
 
     return Litestar(
-        route_handlers=[healthz, home],
+        route_handlers=[
+            healthz,
+            home,
+            *API_HANDLERS,
+            *FORM_HANDLERS,
+            create_static_files_router(path="/static", directories=[STATIC_DIR]),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[lifespan],
         state=State(
             {

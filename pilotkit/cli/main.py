@@ -23,6 +23,11 @@ COMMANDS: list[str] = [
     "pilotkit.cli.evaluate_cmd:evaluate",
     "pilotkit.cli.evaluate_cmd:plan",
     "pilotkit.cli.report_cmd:report",
+    "pilotkit.cli.db_cmd:db",
+    "pilotkit.cli.pilots_cmd:pilots",
+    "pilotkit.cli.waves_cmd:waves",
+    "pilotkit.cli.invite_cmd:invite",
+    "pilotkit.cli.export_cmd:export",
 ]
 
 

@@ -1,0 +1,47 @@
+"""`pilotkit invite SLUG --count N --out FILE.csv`: participant links."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from pilotkit.cli.database import run_with_database
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--count", required=True, type=int, help="Number of links to issue.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write (participant_id, wave, token, url).",
+)
+@click.option("--wave", default=None, help="Anonymous pilots: the wave the links answer.")
+def invite(slug: str, count: int, out: Path, wave: str | None) -> None:
+    """Issue COUNT participant links for pilot SLUG.
+
+    Tokens are shown only in this file (the database keeps a hash): send each
+    participant their url and keep the file safe. Linked pilots: one link answers
+    both waves. Anonymous pilots: one link per wave (default: the open wave).
+    """
+    from pilotkit.errors import PilotkitError
+    from survey_server.services.invitations import invite as issue
+    from survey_server.settings import Settings
+
+    if out.suffix.lower() != ".csv":
+        raise PilotkitError(f"--out '{out}' must end in .csv")
+    if count < 1:
+        raise PilotkitError(f"--count must be at least 1, not {count}")
+    base_url = Settings.from_env().base_url
+    invitations = run_with_database(lambda engine: issue(engine, slug, count, wave=wave))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["participant_id", "wave", "token", "url"])
+        for i in invitations:
+            writer.writerow([i.participant_id, i.wave, i.token, f"{base_url}/f/{i.token}"])
+    scope = f"wave '{invitations[0].wave}'" if invitations[0].wave else "both waves"
+    click.echo(f"wrote {len(invitations)} links for pilot '{slug}' ({scope}) to {out}")

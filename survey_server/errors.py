@@ -1,0 +1,65 @@
+"""Domain errors raised by the services; the web layer maps them to HTTP answers.
+
+None of them says whether a token other than the caller's exists.
+"""
+
+from __future__ import annotations
+
+from pilotkit.errors import PilotkitError
+
+
+class ServiceError(PilotkitError):
+    """Base of the errors a caller can act on; `code` is a stable machine-readable name."""
+
+    code = "error"
+
+
+class NotFoundError(ServiceError):
+    """Unknown or malformed token, unknown pilot or wave."""
+
+    code = "not_found"
+
+
+class ConflictError(ServiceError):
+    """The request clashes with the current state (closed wave, already submitted...)."""
+
+    code = "conflict"
+
+
+class WaveNotOpenError(ConflictError):
+    """No wave of the pilot accepts answers now; `reason` is `not_yet_open` or `closed`."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    @property
+    def code(self) -> str:  # type: ignore[override]
+        return f"wave_{self.reason}"
+
+
+class AlreadySubmittedError(ConflictError):
+    code = "already_submitted"
+
+
+class SubmissionMismatchError(ConflictError):
+    """The same submission id came back with different answers."""
+
+    code = "submission_id_reused"
+
+
+class InvalidAnswersError(ServiceError):
+    """One message per item id (unknown item, wrong type, out of range, required)."""
+
+    code = "invalid_answers"
+
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        self.errors = errors
+        names = ", ".join(sorted(errors))
+        super().__init__(message or f"invalid answers: {names}")
+
+
+class InvalidInputError(ServiceError):
+    """Bad arguments of a command (count < 1, existing slug...)."""
+
+    code = "invalid_input"

@@ -1,0 +1,73 @@
+"""Issuing participant links: one token per participant (per wave for anonymous pilots)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from piccolo.engine.base import Engine
+
+from survey_server.database import write_transaction
+from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.services.pilots import get_pilot
+from survey_server.services.tokens import hash_token, new_pseudonym, new_token
+from survey_server.tables import Participant
+
+MAX_INVITATIONS = 100_000
+
+
+@dataclass(frozen=True)
+class Invitation:
+    participant_id: str
+    token: str
+    wave: str  # "" for linked pilots: the token answers every wave
+
+
+async def invite(
+    engine: Engine, slug: str, count: int, *, wave: str | None = None
+) -> list[Invitation]:
+    """Create `count` participants and return their tokens (shown only this once).
+
+    Linked pilots: one token per participant answers both waves (the exported
+    participant id pairs them). Anonymous pilots: each token answers one wave, the
+    `wave` given or else the open one, and nothing links two waves.
+    """
+    if count < 1 or count > MAX_INVITATIONS:
+        raise InvalidInputError(f"--count must be between 1 and {MAX_INVITATIONS}, not {count}")
+    pilot = await get_pilot(engine, slug)
+    wave_id: int | None = None
+    wave_name = ""
+    if wave is not None:
+        match = next((w for w in pilot.waves if w.name == wave), None)
+        if match is None:
+            names = ", ".join(w.name for w in pilot.waves)
+            raise NotFoundError(f"pilot '{slug}' has no wave '{wave}' (waves: {names})")
+        wave_id, wave_name = match.id, match.name
+    elif pilot.anonymous:
+        open_waves = [w for w in pilot.waves if w.state() == "open"]
+        if len(open_waves) != 1:
+            raise InvalidInputError(
+                f"pilot '{slug}' is anonymous: links are per wave, and "
+                f"{len(open_waves)} waves are open; name one with --wave"
+            )
+        wave_id, wave_name = open_waves[0].id, open_waves[0].name
+    if not pilot.anonymous:
+        wave_id, wave_name = None, ""
+    now = datetime.now(UTC)
+    invitations = [Invitation(new_pseudonym(), new_token(), wave_name) for _ in range(count)]
+    async with write_transaction(engine):
+        for start in range(0, count, 1000):
+            chunk = invitations[start : start + 1000]
+            await Participant.insert(
+                *[
+                    Participant(
+                        pilot=pilot.id,
+                        pseudonym=i.participant_id,
+                        token_hash=hash_token(i.token),
+                        wave=wave_id,
+                        created_at=now,
+                    )
+                    for i in chunk
+                ]
+            )
+    return invitations

@@ -1,0 +1,289 @@
+"""The participant's HTML form at /f/{token}: server-rendered, works without JavaScript.
+
+GET shows the intro (page 0), a question page (?page=N) or the confirmation; POST saves
+the page as a draft and redirects (Back / Next), or submits on the last page. The
+language comes from ?lang= (then remembered in a cookie), the cookie, Accept-Language,
+else the instrument's first language.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie, State
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from pilotkit.instruments import Instrument, Item
+from survey_server.errors import NotFoundError, WaveNotOpenError
+from survey_server.i18n import Translator, best_language, language_name, ui_languages
+from survey_server.services import forms
+from survey_server.services.pages import (
+    FIELD_PREFIX,
+    FieldError,
+    PageOutcome,
+    form_pages,
+    page_values,
+    save_page,
+)
+from survey_server.web.presenters import scale_labels
+
+LANG_COOKIE = "pilotkit_lang"
+PRIVATE_HEADERS = {
+    # The token is in the URL: never leak it to other sites or caches.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+ACTIONS = ("back", "next", "submit", "save")
+
+
+def _language(request: Request, offered: list[str], asked: str | None) -> str:
+    for candidate in (asked, request.cookies.get(LANG_COOKIE)):
+        if candidate and candidate in offered:
+            return candidate
+    return best_language(request.headers.get("accept-language"), offered) or offered[0]
+
+
+def _lang_cookie(request: Request, lang: str) -> list[Cookie]:
+    settings = request.app.state.settings
+    return [
+        Cookie(
+            key=LANG_COOKIE,
+            value=lang,
+            max_age=365 * 24 * 3600,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+        )
+    ]
+
+
+def _message_page(request: Request, kind: str, status: int, asked: str | None) -> Template:
+    lang = _language(request, ui_languages(), asked)
+    t = Translator(lang)
+    return Template(
+        template_name="form/message.html",
+        context={
+            "t": t,
+            "lang": lang,
+            "title": t(f"message.{kind}.title"),
+            "text": t(f"message.{kind}.text"),
+            "languages": [],
+        },
+        status_code=status,
+        headers=PRIVATE_HEADERS,
+    )
+
+
+def _error_text(t: Translator, error: FieldError) -> str:
+    return t(f"error.{error.code}", **error.params)
+
+
+def _item_view(
+    instrument: Instrument,
+    item: Item,
+    lang: str,
+    t: Translator,
+    values: dict[str, list[str]],
+    errors: dict[str, FieldError],
+) -> dict[str, Any]:
+    options: list[tuple[str, str]] = []
+    if item.type == "likert":
+        scale = instrument.scale_of(item)
+        assert scale is not None
+        labels = scale_labels(instrument, item, lang)
+        options = [(str(p), label) for p, label in zip(scale.points, labels, strict=False)]
+    elif item.type == "boolean":
+        options = [("1", t("field.yes")), ("0", t("field.no"))]
+    elif item.choices:
+        options = [(c.value, instrument.text(c.label, lang)) for c in item.choices]
+    hint = instrument.text(item.hint, lang) if item.hint else ""
+    if item.type == "number":
+        if item.min is not None and item.max is not None:
+            hint = hint or t("field.number_range", min=_plain(item.min), max=_plain(item.max))
+        else:
+            hint = hint or t("field.number_hint")
+    elif item.type == "multi":
+        hint = hint or t("field.choose_any")
+    elif item.type == "text":
+        hint = hint or t("field.text_limit")
+    error = errors.get(item.id)
+    return {
+        "id": item.id,
+        "name": FIELD_PREFIX + item.id,
+        "dom_id": "q-" + item.id,
+        "type": item.type,
+        "text": instrument.text(item.text, lang),
+        "hint": hint,
+        "required": item.required,
+        "options": options,
+        "values": values.get(item.id, []),
+        "error": _error_text(t, error) if error else "",
+        "scale_size": len(options),
+    }
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _section_title(instrument: Instrument, key: str, lang: str, t: Translator) -> tuple[str, str]:
+    if not key:
+        return t("page.other"), ""
+    try:
+        dimension = instrument.dimension(key)
+    except KeyError:
+        return key.replace("_", " ").capitalize(), ""
+    description = instrument.text(dimension.description, lang) if dimension.description else ""
+    return instrument.text(dimension.label, lang), description
+
+
+def _render(
+    request: Request,
+    context: forms.FormContext,
+    token: str,
+    lang: str,
+    page: int,
+    *,
+    errors: dict[str, FieldError] | None = None,
+    raw: dict[str, list[str]] | None = None,
+    status: int = 200,
+    set_cookie: bool = False,
+) -> Template:
+    instrument = context.instrument
+    t = Translator(lang)
+    base = {
+        "t": t,
+        "lang": lang,
+        "token": token,
+        "pilot": context.pilot_name,
+        "form_title": instrument.text(instrument.title, lang),
+        "languages": [(code, language_name(code)) for code in instrument.languages],
+    }
+    cookies = _lang_cookie(request, lang) if set_cookie else []
+    if context.submitted:
+        submitted_on = context.submitted_at.date().isoformat() if context.submitted_at else ""
+        return Template(
+            template_name="form/done.html",
+            context={**base, "title": t("done.title"), "date": submitted_on, "page": 0},
+            headers=PRIVATE_HEADERS,
+            cookies=cookies,
+        )
+    pages = form_pages(instrument, context.wave.name, context.draft_answers)
+    page = min(max(page, 0), len(pages))
+    if page == 0:
+        return Template(
+            template_name="form/intro.html",
+            context={
+                **base,
+                "title": instrument.text(instrument.title, lang),
+                "intro": instrument.text(instrument.intro, lang) if instrument.intro else "",
+                "resume": bool(context.draft_answers),
+                "resume_page": max(context.draft_page, 1),
+                "page": 0,
+            },
+            headers=PRIVATE_HEADERS,
+            cookies=cookies,
+        )
+    errors = errors or {}
+    values = page_values(context.draft_answers, raw or {})
+    current = pages[page - 1]
+    heading, description = _section_title(instrument, current.key, lang, t)
+    items = [_item_view(instrument, i, lang, t, values, errors) for i in current.items]
+    error_list = [(i["dom_id"], i["text"], i["error"]) for i in items if i["error"]]
+    title = t("page.step", current=page, total=len(pages)) + " – " + heading
+    if error_list:
+        title = t("page.error_title_prefix") + title
+    return Template(
+        template_name="form/page.html",
+        context={
+            **base,
+            "title": title,
+            "heading": heading,
+            "description": description,
+            "items": items,
+            "errors": error_list,
+            "page": page,
+            "total": len(pages),
+            "is_last": page == len(pages),
+            "submission_id": str(uuid.uuid4()),
+        },
+        status_code=status,
+        headers=PRIVATE_HEADERS,
+        cookies=cookies,
+    )
+
+
+@get("/f/{token:str}", include_in_schema=False)
+async def show_form(
+    request: Request,
+    state: State,
+    token: FromPath[str],
+    page: FromQuery[str | None] = None,
+    lang: FromQuery[str | None] = None,
+) -> Template:
+    try:
+        context = await forms.open_form(state.engine, token)
+    except NotFoundError:
+        return _message_page(request, "unknown", 404, lang)
+    except WaveNotOpenError as exc:
+        return _message_page(request, exc.reason, 409, lang)
+    chosen = _language(request, context.instrument.languages, lang)
+    number = int(page) if page and page.isdigit() else None
+    if number is None:
+        number = context.draft_page if context.draft_answers else 0
+    return _render(request, context, token, chosen, number, set_cookie=lang == chosen)
+
+
+@post("/f/{token:str}", include_in_schema=False)
+async def post_form(request: Request, state: State, token: FromPath[str]) -> Response:
+    form = await request.form()
+    fields = {key: [str(v) for v in form.getall(key)] for key in form}
+    action = str(form.get("action", "next"))
+    action = action if action in ACTIONS else "next"
+    page_text = str(form.get("page", "1"))
+    submission_text = str(form.get("submission_id", ""))
+    asked_lang = str(form.get("lang", "")) or None
+    try:
+        submission_id = uuid.UUID(submission_text) if submission_text else None
+    except ValueError:
+        submission_id = None
+    try:
+        outcome: PageOutcome = await save_page(
+            state.engine,
+            token,
+            page=int(page_text) if page_text.isdigit() else 1,
+            action=action,
+            fields=fields,
+            submission_id=submission_id,
+        )
+    except NotFoundError:
+        return _message_page(request, "unknown", 404, asked_lang)
+    except WaveNotOpenError as exc:
+        return _message_page(request, exc.reason, 409, asked_lang)
+    lang = _language(request, outcome.context.instrument.languages, asked_lang)
+    if outcome.errors and not outcome.submitted:
+        return _render(
+            request,
+            outcome.context,
+            token,
+            lang,
+            outcome.page,
+            errors=outcome.errors,
+            raw=outcome.raw,
+            status=422,
+        )
+    target = (
+        f"/f/{token}?lang={lang}"
+        if outcome.submitted
+        else (f"/f/{token}?page={outcome.page}&lang={lang}")
+    )
+    return Redirect(target, status_code=303, headers=PRIVATE_HEADERS)
+
+
+FORM_HANDLERS = [show_form, post_form]
