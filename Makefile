@@ -22,8 +22,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create or update .venv/ with pilotkit and its test tools
 
 .PHONY: run
-run: venv ## Set up, build the demo pilot and its reports, start the server (SQLite)
-	$(BIN)/pilotkit serve
+run: venv ## Set up, build the demo pilots and their reports, start the server (SQLite)
+	$(BIN)/pilotkit demo
 
 .PHONY: test
 test: venv ## Set up and run the whole test suite

@@ -137,8 +137,21 @@ def dimension_overview(
                 "reliability_note": note,
             }
         )
-    columns = ["id", "label", "n", "pre_mean", "post_mean", "mean_change", "ci_low", "ci_high",
-               "verdict", "status", "light", "reliability", "reliability_note"]
+    columns = [
+        "id",
+        "label",
+        "n",
+        "pre_mean",
+        "post_mean",
+        "mean_change",
+        "ci_low",
+        "ci_high",
+        "verdict",
+        "status",
+        "light",
+        "reliability",
+        "reliability_note",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

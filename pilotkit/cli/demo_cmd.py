@@ -10,12 +10,21 @@ import click
 
 
 @click.command()
-@click.option("--serve/--no-serve", default=True, show_default=True,
-              help="Start the survey server afterwards.")
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="Start the survey server afterwards.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--reports/--no-reports", "with_reports", default=True, show_default=True,
-              help="Write the readiness reports of the demo pilots.")
+@click.option(
+    "--reports/--no-reports",
+    "with_reports",
+    default=True,
+    show_default=True,
+    help="Write the readiness reports of the demo pilots.",
+)
 def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
     """Build the 311 CRM pilot and the youth program survey, write their reports, serve.
 
@@ -38,18 +47,19 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
 
     async def build() -> list:
         async with connected(settings.database_url) as engine:
-            with tqdm(total=demo_answer_count(), desc="demo answers", unit="form",
-                      leave=False) as bar:
+            with tqdm(
+                total=demo_answer_count(), desc="demo answers", unit="form", leave=False
+            ) as bar:
                 return await build_demo(engine, folder, tick=bar.update)
 
     built = asyncio.run(build())
-    click.echo(
-        f"demo pilots {'created' if built else 'already there'} in {settings.database_url}"
-    )
+    click.echo(f"demo pilots {'created' if built else 'already there'} in {settings.database_url}")
     reports: list[Path] = []
     if with_reports:
-        for slug, notes in ((CRM_PILOT_SLUG, folder / f"{CRM_PILOT_SLUG}-notes.csv"),
-                            (YOUTH_SLUG, None)):
+        for slug, notes in (
+            (CRM_PILOT_SLUG, folder / f"{CRM_PILOT_SLUG}-notes.csv"),
+            (YOUTH_SLUG, None),
+        ):
             existing = sorted((reports_dir() / slug).glob("*/report.html"))
             if existing and not built:
                 reports.append(existing[-1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import click
@@ -59,8 +58,13 @@ def report(
         raise click.UsageError("give --pilot SLUG, or both --instrument and --responses")
     if pilot_slug is not None:
         run = report_for_pilot(
-            pilot_slug, dict(parameters), notes=notes, out_root=out_root, run_id=run_id,
-            pdf=pdf, progress=progress,
+            pilot_slug,
+            dict(parameters),
+            notes=notes,
+            out_root=out_root,
+            run_id=run_id,
+            pdf=pdf,
+            progress=progress,
         )
         _print_run(run)
         return
@@ -112,7 +116,7 @@ def report_for_pilot(
 
     settings = Settings.from_env()
 
-    async def export(folder: Path):  # noqa: ANN202 - PilotInputs, imported lazily
+    async def export(folder: Path):
         async with connected(settings.database_url) as engine:
             return await export_pilot_inputs(engine, slug, folder)
 

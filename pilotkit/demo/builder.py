@@ -84,7 +84,9 @@ async def pilot_exists(engine: Engine, slug: str) -> bool:
 
 
 async def _answer_wave(
-    engine: Engine, tokens: Mapping[str, str], answers: Mapping[str, Mapping[str, object]],
+    engine: Engine,
+    tokens: Mapping[str, str],
+    answers: Mapping[str, Mapping[str, object]],
     tick: Callable[[], None],
 ) -> None:
     for participant, token in tokens.items():
@@ -108,8 +110,15 @@ async def build_linked_pilot(
     # participants answer every required question through the form: no skipped items
     frame = simulate_responses(instrument, replace(scenario, skip_rate=0.0))
     pre, post = instrument.wave_ids[0], instrument.wave_ids[-1]
-    await create_pilot(engine, slug=slug, instrument=instrument, name=name,
-                       technology=technology, objectives=objectives, anonymous=False)
+    await create_pilot(
+        engine,
+        slug=slug,
+        instrument=instrument,
+        name=name,
+        technology=technology,
+        objectives=objectives,
+        anonymous=False,
+    )
     people = sorted(set(frame["participant_id"]))
     invitations = await invite(engine, slug, len(people) + 2)
     tokens = {person: inv.token for person, inv in zip(people, invitations, strict=False)}
@@ -163,17 +172,26 @@ async def build_demo(
     built: list[DemoPilot] = []
     if not await pilot_exists(engine, CRM_PILOT_SLUG):
         crm = await build_linked_pilot(
-            engine, slug=CRM_PILOT_SLUG, name=CRM_PILOT_NAME,
-            instrument=load_instrument("pilot-core"), scenario=CRM_SCENARIO,
-            technology=CRM_TECHNOLOGY, objectives=CRM_OBJECTIVES, tick=tick,
+            engine,
+            slug=CRM_PILOT_SLUG,
+            name=CRM_PILOT_NAME,
+            instrument=load_instrument("pilot-core"),
+            scenario=CRM_SCENARIO,
+            technology=CRM_TECHNOLOGY,
+            objectives=CRM_OBJECTIVES,
+            tick=tick,
         )
         (folder / LINK_FILE).write_text(crm.open_token or "", encoding="utf-8")
         built.append(crm)
     if not await pilot_exists(engine, YOUTH_SLUG):
         built.append(
             await build_anonymous_pilot(
-                engine, slug=YOUTH_SLUG, name=YOUTH_NAME,
-                instrument=load_instrument("youth-civic"), scenario=YOUTH_SCENARIO, tick=tick,
+                engine,
+                slug=YOUTH_SLUG,
+                name=YOUTH_NAME,
+                instrument=load_instrument("youth-civic"),
+                scenario=YOUTH_SCENARIO,
+                tick=tick,
             )
         )
     notes = folder / f"{CRM_PILOT_SLUG}-notes.csv"

@@ -45,8 +45,9 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
     pilot = await get_pilot(engine, slug)
     folder.mkdir(parents=True, exist_ok=True)
     instrument_path = folder / f"{slug}-instrument.yaml"
-    instrument_path.write_text(dump_instrument(await frozen_instrument(engine, slug)),
-                               encoding="utf-8")
+    instrument_path.write_text(
+        dump_instrument(await frozen_instrument(engine, slug)), encoding="utf-8"
+    )
     responses_path = folder / f"{slug}-responses.csv"
     rows = await export_responses(engine, slug, responses_path)
     return PilotInputs(
