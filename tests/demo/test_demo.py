@@ -52,8 +52,11 @@ def test_demo_command_writes_both_reports(tmp_path: Path) -> None:
     result = run_cli("demo", "--no-serve", env=env)
     assert result.returncode == 0, result.stderr
     assert "participant form (post-pilot wave open): http://127.0.0.1:8123/f/" in result.stdout
-    reports = [line.split(": ", 1)[1] for line in result.stdout.splitlines()
-               if line.startswith("readiness report: ")]
+    reports = [
+        line.split(": ", 1)[1]
+        for line in result.stdout.splitlines()
+        if line.startswith("readiness report: ")
+    ]
     assert len(reports) == 2
     crm_html = Path(reports[0]).read_text()
     assert "Not ready for a wider rollout" in crm_html
@@ -72,8 +75,9 @@ def test_report_for_a_pilot_in_the_database(tmp_path: Path) -> None:
         "PILOTKIT_REPORTS_DIR": str(tmp_path / "reports"),
     }
     assert run_cli("demo", "--no-serve", "--no-reports", env=env).returncode == 0
-    result = run_cli("report", "--pilot", CRM_PILOT_SLUG, "-p", "alpha", "0.01",
-                     "--no-progress", env=env)
+    result = run_cli(
+        "report", "--pilot", CRM_PILOT_SLUG, "-p", "alpha", "0.01", "--no-progress", env=env
+    )
     assert result.returncode == 0, result.stderr
     summary = Path(result.stdout.split("summary: ")[1].splitlines()[0])
     assert '"alpha": 0.01' in summary.read_text()
