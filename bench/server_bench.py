@@ -5,10 +5,11 @@ PILOTKIT_TEST_POSTGRES_URL names a server to create a throwaway database on), re
 `pilotkit serve` processes are started on loopback (SQLite: 1 worker, PostgreSQL: 2),
 a load generator in its own process (bench/server_load.py) sends one pilot-core
 submission per participant from 50 concurrent clients, then the same number of
-GET /healthz requests (the framework's ceiling on this machine). Printed: submissions/s,
-p50, p99, the ratio to the ceiling, and lost/duplicated submissions checked in the
-database (both must be 0). Finally the durability check: the server is killed with
-SIGKILL mid-load, restarted, and every acknowledged submission must be stored.
+GET /ping requests (a JSON route without the database: the framework's ceiling).
+Printed: submissions/s, p50, p99, the ratio to the ceiling, and lost/duplicated
+submissions checked in the database (both must be 0). Finally the durability check: the
+server is killed with SIGKILL mid-load, restarted, and every acknowledged submission
+must be stored.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PARTICIPANTS = int(os.environ.get("PILOTKIT_BENCH_SUBMISSIONS", "3000"))
 CONCURRENCY = 50
+SQLITE_WORKERS = int(os.environ.get("PILOTKIT_BENCH_SQLITE_WORKERS", "1"))
 
 
 def _free_port() -> int:
@@ -150,9 +152,9 @@ def _throughput(label: str, database_url: str, workers: int, folder: Path) -> No
     tokens_file.write_text("\n".join(tokens))
     process, base = _start_server(database_url, workers)
     try:
-        _load(base, tokens_file, "healthz")  # warm-up: connections, caches
+        _load(base, tokens_file, "ping")  # warm-up: connections, caches
         submit = _load(base, tokens_file, "submit")
-        ceiling = _load(base, tokens_file, "healthz")
+        ceiling = _load(base, tokens_file, "ping")
     finally:
         _stop(process)
     stored = _stored_ids(database_url)
@@ -166,7 +168,7 @@ def _throughput(label: str, database_url: str, workers: int, folder: Path) -> No
         f"statuses {submit['statuses']}"
     )
     print(
-        f"{'':<22} ceiling /healthz: {ceiling['per_s']:7.0f}/s  p50 {ceiling['p50_ms']:6.1f} ms"
+        f"{'':<22} ceiling /ping:    {ceiling['per_s']:7.0f}/s  p50 {ceiling['p50_ms']:6.1f} ms"
         f"  p99 {ceiling['p99_ms']:6.1f} ms   ratio submission/ceiling {ratio:.2f}"
     )
     print(f"{'':<22} acknowledged {len(acked)}, stored {len(stored)}, lost {lost}, "
@@ -202,12 +204,12 @@ def _durability(label: str, database_url: str, workers: int, folder: Path) -> No
 def main() -> None:
     print(
         f"{PARTICIPANTS} submissions of pilot-core (24 answers) from {CONCURRENCY} concurrent "
-        "clients; ceiling = GET /healthz of the same app, same harness"
+        "clients; ceiling = GET /ping (JSON, no database) of the same app, same harness"
     )
     with tempfile.TemporaryDirectory(prefix="pilotkit-bench-") as tmp:
         folder = Path(tmp)
         sqlite_url = f"sqlite:///{folder / 'bench.sqlite3'}"
-        _throughput("SQLite", sqlite_url, 1, folder)
+        _throughput("SQLite", sqlite_url, SQLITE_WORKERS, folder)
         _durability("SQLite", f"sqlite:///{folder / 'durable.sqlite3'}", 1, folder)
         postgres = _postgres_database()
         if postgres is None:

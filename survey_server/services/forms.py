@@ -51,7 +51,9 @@ SELECT p."id" AS participant_id, p."pseudonym", p."wave" AS fixed_wave,
        pi."instrument_id", pi."instrument_version",
        w."id" AS wave_id, w."name" AS wave_name, w."position", w."status",
        w."opens_at", w."closes_at",
-       s."submission_id", s."created_at" AS submitted_at
+       s."submission_id", s."created_at" AS submitted_at,
+       EXISTS (SELECT 1 FROM "draft" d WHERE d."participant" = p."id" AND d."wave" = w."id")
+           AS has_draft
 FROM "participant" p
 JOIN "pilot" pi ON pi."id" = p."pilot"
 JOIN "wave" w ON w."pilot" = pi."id"
@@ -82,6 +84,8 @@ class FormContext:
     submitted_at: datetime | None = None
     draft_answers: dict[str, Any] = field(default_factory=dict)
     draft_page: int = 0
+    #: a draft was saved for this wave (so submitting must delete it)
+    has_draft: bool = True
 
     @property
     def submitted(self) -> bool:
@@ -177,6 +181,7 @@ async def resolve_token(engine: Engine, token: str) -> FormContext:
         wave=_wave_info(row),
         submission_id=_as_uuid(row["submission_id"]),
         submitted_at=_as_datetime(row["submitted_at"]),
+        has_draft=bool(row["has_draft"]),
     )
 
 
@@ -318,9 +323,10 @@ async def submit(
                         for item_id, value in cleaned.items()
                     ]
                 )
-            await Draft.delete().where(
-                (Draft.participant == context.participant_id) & (Draft.wave == context.wave.id)
-            )
+            if context.has_draft:  # one statement less inside the write lock when none
+                await Draft.delete().where(
+                    (Draft.participant == context.participant_id) & (Draft.wave == context.wave.id)
+                )
             return SubmissionResult(created=True, body=body)
     # Someone else (a concurrent retry) stored it first: the stored row decides.
     return _replay(await _stored_submission(engine, context), submission_id, digest)
