@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import json
 import shutil
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,13 +241,26 @@ def run_report(
 
     executed: list[Path] = []
     html: list[Path] = []
-    for spec in selected:
+
+    def run_one(spec: NotebookSpec) -> tuple[Path, Path]:
         if on_notebook is not None:
             on_notebook(spec.source.name)
         target = run_dir / spec.source.name
-        _execute(spec.source, target, parameters[spec.source.name], run_dir, progress)
-        executed.append(target)
-        html.append(export_html(target, run_dir / spec.html_name))
+        # one progress bar only: the main notebook's (they run side by side)
+        _execute(
+            spec.source,
+            target,
+            parameters[spec.source.name],
+            run_dir,
+            progress and spec is selected[0],
+        )
+        return target, export_html(target, run_dir / spec.html_name)
+
+    # Each notebook runs in its own kernel process, so two cores run two notebooks.
+    with ThreadPoolExecutor(max_workers=min(len(selected), os.cpu_count() or 1)) as pool:
+        for target, page in pool.map(run_one, selected):
+            executed.append(target)
+            html.append(page)
     if request.pdf:
         from evaluation.reporting.pdf import html_to_pdf
 
