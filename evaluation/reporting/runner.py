@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import json
+import os
 import shutil
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
