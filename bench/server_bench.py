@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+from survey_server.process import ServerProcess, start_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PARTICIPANTS = int(os.environ.get("PILOTKIT_BENCH_SUBMISSIONS", "3000"))
@@ -34,43 +34,8 @@ CONCURRENCY = 50
 SQLITE_WORKERS = int(os.environ.get("PILOTKIT_BENCH_SQLITE_WORKERS", "1"))
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "PILOTKIT_BASE_URL": base}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pilotkit", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    _stop(process, signal.SIGKILL)
-    raise RuntimeError("server did not start")
-
-
-def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        return
-    process.wait(timeout=30)
+def _start_server(database_url: str, workers: int) -> ServerProcess:
+    return start_server(database_url, workers=workers)
 
 
 def _load(base: str, tokens_file: Path, mode: str, ack_file: Path | None = None) -> dict:
@@ -150,13 +115,14 @@ def _throughput(label: str, database_url: str, workers: int, folder: Path) -> No
     tokens = _seed(database_url, PARTICIPANTS, "bench")
     tokens_file = folder / f"{label}-tokens.txt"
     tokens_file.write_text("\n".join(tokens))
-    process, base = _start_server(database_url, workers)
+    server = _start_server(database_url, workers)
+    base = server.base
     try:
         _load(base, tokens_file, "ping")  # warm-up: connections, caches
         submit = _load(base, tokens_file, "submit")
         ceiling = _load(base, tokens_file, "ping")
     finally:
-        _stop(process)
+        server.stop()
     stored = _stored_ids(database_url)
     acked = set(submit["acked"])
     lost = len(acked - set(stored))
@@ -180,18 +146,19 @@ def _durability(label: str, database_url: str, workers: int, folder: Path) -> No
     tokens_file = folder / f"{label}-durability-tokens.txt"
     tokens_file.write_text("\n".join(tokens))
     ack_file = folder / f"{label}-acked.txt"
-    process, base = _start_server(database_url, workers)
+    server = _start_server(database_url, workers)
+    base = server.base
     command = [
         sys.executable, "-m", "bench.server_load", "--base", base, "--tokens", str(tokens_file),
         "--concurrency", str(CONCURRENCY), "--ack-file", str(ack_file),
     ]  # fmt: skip
     load = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
     time.sleep(1.5)
-    _stop(process, signal.SIGKILL)
+    server.stop(signal.SIGKILL)
     load.communicate(timeout=120)
     acked = set(ack_file.read_text().split()) if ack_file.exists() else set()
-    restarted, _ = _start_server(database_url, workers)  # recovery on restart
-    _stop(restarted)
+    restarted = _start_server(database_url, workers)  # recovery on restart
+    restarted.stop()
     stored = set(_stored_ids(database_url))
     missing = len(acked - stored)
     verdict = "ok" if missing == 0 else "FAILED"
