@@ -21,6 +21,7 @@ from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
 from survey_server.web.form import FORM_HANDLERS
+from survey_server.web.staff import staff_router
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home,
             *API_HANDLERS,
             *FORM_HANDLERS,
+            staff_router(),
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -1,0 +1,306 @@
+"""Staff accounts: creation, argon2id passwords, sign-in with throttling, memberships.
+
+Hashing and verifying run in a worker thread (argon2id takes tens of milliseconds of CPU
+and would otherwise stall every other request on the event loop).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import anyio.to_thread
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from piccolo.engine.base import Engine
+
+from survey_server.database import write_transaction
+from survey_server.errors import InvalidInputError, NotFoundError, ServiceError
+from survey_server.services import audit
+from survey_server.services.audit import Actor
+from survey_server.services.roles import ROLES
+from survey_server.staff_tables import LoginFailure, Membership, StaffUser
+from survey_server.tables import Pilot
+
+MIN_PASSWORD_LENGTH = 12
+THROTTLE_WINDOW_S = 15 * 60
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+#: Verified when the e-mail is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash("a password nobody has: equal timing for unknown accounts")
+
+
+class SignInError(ServiceError):
+    """Unknown e-mail or wrong password (one message for both)."""
+
+    code = "sign_in_failed"
+
+
+class ThrottledError(ServiceError):
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermissionDeniedError(ServiceError):
+    """A member of the pilot whose role does not allow the action."""
+
+    code = "forbidden"
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    id: int
+    email: str
+    role: str
+    active: bool = True
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, self.email)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password(password: str, email: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip().lower() == normalise_email(email):
+        raise InvalidInputError("the password must not be the e-mail address")
+
+
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(_hasher.hash, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    return await anyio.to_thread.run_sync(verify)
+
+
+def _account(row: dict) -> StaffAccount:
+    return StaffAccount(row["id"], row["email"], row["role"], bool(row["active"]))
+
+
+async def create_user(
+    engine: Engine, *, email: str, role: str, password: str, actor: Actor
+) -> StaffAccount:
+    email = normalise_email(email)
+    if not _EMAIL_SHAPE.match(email):
+        raise InvalidInputError(f"'{email}' is not an e-mail address")
+    if role not in ROLES:
+        raise InvalidInputError(f"role '{role}' is not one of {', '.join(ROLES)}")
+    check_password(password, email)
+    password_hash = await hash_password(password)
+    async with write_transaction(engine):
+        if await StaffUser.exists().where(StaffUser.email == email):
+            raise InvalidInputError(f"an account for '{email}' already exists")
+        rows = await StaffUser.insert(
+            StaffUser(
+                email=email,
+                role=role,
+                password_hash=password_hash,
+                active=True,
+                created_at=datetime.now(UTC),
+            )
+        ).returning(StaffUser.id)
+        user_id = rows[0]["id"]
+        await audit.record(
+            actor, "user.create", "user", user_id, after={"email": email, "role": role}
+        )
+    return StaffAccount(user_id, email, role)
+
+
+async def list_users(engine: Engine) -> list[StaffAccount]:
+    rows = await StaffUser.select(
+        StaffUser.id, StaffUser.email, StaffUser.role, StaffUser.active
+    ).order_by(StaffUser.email)
+    return [_account(r) for r in rows]
+
+
+async def get_user(engine: Engine, user_id: int) -> StaffAccount:
+    row = (
+        await StaffUser.select(StaffUser.id, StaffUser.email, StaffUser.role, StaffUser.active)
+        .where(StaffUser.id == user_id)
+        .first()
+    )
+    if row is None:
+        raise NotFoundError("no such user")
+    return _account(row)
+
+
+async def set_user_active(engine: Engine, user_id: int, active: bool, actor: Actor) -> None:
+    """Deactivate (signs the user out everywhere) or reactivate an account."""
+    from survey_server.staff_tables import StaffSession
+
+    user = await get_user(engine, user_id)
+    if user.id == actor.id and not active:
+        raise InvalidInputError("you cannot deactivate your own account")
+    async with write_transaction(engine):
+        await StaffUser.update({StaffUser.active: active}).where(StaffUser.id == user_id)
+        if not active:
+            await StaffSession.delete().where(StaffSession.user == user_id)
+        await audit.record(
+            actor,
+            "user.activate" if active else "user.deactivate",
+            "user",
+            user_id,
+            before={"active": user.active},
+            after={"active": active},
+        )
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+async def _throttle(email: str, address: str) -> None:
+    since = _now() - THROTTLE_WINDOW_S
+    by_account = await LoginFailure.count().where(
+        (LoginFailure.email == email) & (LoginFailure.at > since)
+    )
+    by_address = await LoginFailure.count().where(
+        (LoginFailure.address == address) & (LoginFailure.at > since)
+    )
+    if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
+        minutes = THROTTLE_WINDOW_S // 60
+        raise ThrottledError(
+            f"too many failed sign-ins; wait {minutes} minutes and try again, "
+            "or ask an administrator to reset your password",
+            retry_after=THROTTLE_WINDOW_S,
+        )
+
+
+async def authenticate(engine: Engine, email: str, password: str, address: str) -> StaffAccount:
+    """The account for these credentials; failures are counted (per account, per address)."""
+    email = normalise_email(email)[:254]
+    address = address[:64]
+    await _throttle(email, address)
+    row = await StaffUser.select().where(StaffUser.email == email).first()
+    valid = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    if row is None or not valid or not row["active"]:
+        async with write_transaction(engine):
+            await LoginFailure.insert(LoginFailure(email=email, address=address, at=_now()))
+            # Old failures no longer count: keep the table small.
+            await LoginFailure.delete().where(LoginFailure.at < _now() - THROTTLE_WINDOW_S)
+        raise SignInError("the e-mail address or the password is not right")
+    async with write_transaction(engine):
+        await LoginFailure.delete().where(LoginFailure.email == email)
+    return _account(row)
+
+
+async def change_password(
+    engine: Engine, user: StaffAccount, current: str, new: str, *, keep_session: str | None
+) -> None:
+    """Needs the current password; signs out the user's other sessions."""
+    from survey_server.staff_tables import StaffSession
+
+    row = await StaffUser.select(StaffUser.password_hash).where(StaffUser.id == user.id).first()
+    if row is None or not await _verify(row["password_hash"], current):
+        raise InvalidInputError("the current password is not right")
+    check_password(new, user.email)
+    new_hash = await hash_password(new)
+    async with write_transaction(engine):
+        await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == user.id)
+        others = StaffSession.delete().where(StaffSession.user == user.id)
+        if keep_session is not None:
+            others = others.where(StaffSession.id_hash != keep_session)
+        await others
+        await audit.record(user.actor, "user.password", "user", user.id)
+
+
+# -- memberships and access --------------------------------------------------------
+
+
+async def visible_pilot_ids(user: StaffAccount) -> set[int] | None:
+    """The pilots a user may see; None means all of them (admins)."""
+    if user.role == "admin":
+        return None
+    rows = await Membership.select(Membership.pilot).where(Membership.user == user.id)
+    return {r["pilot"] for r in rows}
+
+
+async def pilot_id_for(user: StaffAccount, slug: str, permission: str) -> int:
+    """The id of a pilot the user may act on, else NotFound (not a member) or 403."""
+    from survey_server.services.roles import allowed
+
+    row = await Pilot.select(Pilot.id).where(Pilot.slug == slug).first()
+    visible = await visible_pilot_ids(user)
+    if row is None or (visible is not None and row["id"] not in visible):
+        raise NotFoundError(f"no pilot with slug '{slug}'")
+    if not allowed(user.role, permission):
+        raise PermissionDeniedError(f"your role ({user.role}) cannot do this")
+    return row["id"]
+
+
+def require(user: StaffAccount, permission: str) -> None:
+    from survey_server.services.roles import allowed
+
+    if not allowed(user.role, permission):
+        raise PermissionDeniedError(f"your role ({user.role}) cannot do this")
+
+
+async def add_member(engine: Engine, slug: str, email: str, actor: Actor) -> None:
+    email = normalise_email(email)
+    pilot = await Pilot.select(Pilot.id).where(Pilot.slug == slug).first()
+    user = await StaffUser.select(StaffUser.id).where(StaffUser.email == email).first()
+    if pilot is None:
+        raise NotFoundError(f"no pilot with slug '{slug}'")
+    if user is None:
+        raise InvalidInputError(f"no account for '{email}'; create it first")
+    async with write_transaction(engine):
+        if await Membership.exists().where(
+            (Membership.user == user["id"]) & (Membership.pilot == pilot["id"])
+        ):
+            return
+        await Membership.insert(Membership(user=user["id"], pilot=pilot["id"]))
+        await audit.record(
+            actor,
+            "membership.add",
+            "membership",
+            f"{pilot['id']}:{user['id']}",
+            pilot=pilot["id"],
+            after={"email": email},
+        )
+
+
+async def remove_member(engine: Engine, pilot_id: int, user_id: int, actor: Actor) -> None:
+    async with write_transaction(engine):
+        deleted = (
+            await Membership.delete()
+            .where((Membership.user == user_id) & (Membership.pilot == pilot_id))
+            .returning(Membership.id)
+        )
+        if not deleted:
+            raise NotFoundError("no such member")
+        await audit.record(
+            actor,
+            "membership.remove",
+            "membership",
+            f"{pilot_id}:{user_id}",
+            pilot=pilot_id,
+            before={"user": user_id},
+        )
+
+
+async def members(engine: Engine, pilot_id: int) -> list[StaffAccount]:
+    rows = await Membership.select(
+        Membership.user.id, Membership.user.email, Membership.user.role, Membership.user.active
+    ).where(Membership.pilot == pilot_id)
+    return [
+        StaffAccount(r["user.id"], r["user.email"], r["user.role"], bool(r["user.active"]))
+        for r in rows
+    ]

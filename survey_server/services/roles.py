@@ -1,0 +1,30 @@
+"""Staff roles and what each may do (the matrix documented in docs/roles.md).
+
+A permission is checked together with pilot membership: a user who is not a member of a
+pilot is told it does not exist (404), a member whose role lacks the permission is
+refused (403). Admins are members of every pilot.
+"""
+
+from __future__ import annotations
+
+ROLES: tuple[str, ...] = ("admin", "manager", "facilitator", "analyst", "executive")
+
+_ALL = frozenset(ROLES)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # See a pilot and its response figures (numbers only).
+    "pilot.view": _ALL,
+    "pilot.create": frozenset({"admin", "manager"}),
+    # Open/close waves, issue and reissue links, see who has not answered.
+    "pilot.manage": frozenset({"admin", "manager"}),
+    "sessions.view": frozenset({"admin", "manager", "facilitator", "analyst"}),
+    "sessions.edit": frozenset({"admin", "manager", "facilitator"}),
+    "export": frozenset({"admin", "analyst"}),
+    "tokens": frozenset({"admin", "analyst"}),
+    "users.manage": frozenset({"admin"}),
+    "audit.view": frozenset({"admin"}),
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    return role in PERMISSIONS[permission]

@@ -1,0 +1,79 @@
+"""Errors on staff pages: HTML pages for people, JSON for the staff API, redirects to sign in."""
+
+from __future__ import annotations
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+
+from survey_server.errors import ServiceError
+from survey_server.services.accounts import PermissionDeniedError, ThrottledError
+from survey_server.web.errors import http_error_handler, service_error_handler, status_of
+from survey_server.web.staff_auth import (
+    STAFF_HEADERS,
+    NotSignedInError,
+    current_session,
+    page,
+)
+
+STAFF_API = "/staff/api/"
+
+
+def _is_staff_page(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/staff") and not path.startswith(STAFF_API)
+
+
+def _staff_status(exc: ServiceError) -> int:
+    if isinstance(exc, PermissionDeniedError):
+        return 403
+    if isinstance(exc, ThrottledError):
+        return 429
+    return status_of(exc)
+
+
+async def _error_page(request: Request, status: int, message: str) -> Template:
+    session = await current_session(request)
+    titles = {403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Check the form"}
+    return page(
+        session,
+        "error.html",
+        titles.get(status, "Something is not right"),
+        status=status,
+        message=message,
+    )
+
+
+async def staff_service_error(request: Request, exc: ServiceError) -> Response:
+    if not request.url.path.startswith("/staff"):
+        return service_error_handler(request, exc)
+    status = _staff_status(exc)
+    if _is_staff_page(request):
+        return await _error_page(request, status, exc.message.capitalize() + ".")
+    return Response(
+        {"detail": exc.message, "code": exc.code, "errors": {}},
+        status_code=status,
+        headers=STAFF_HEADERS,
+    )
+
+
+async def staff_http_error(request: Request, exc: HTTPException) -> Response:
+    if not _is_staff_page(request):
+        return http_error_handler(request, exc)
+    if isinstance(exc, NotSignedInError):
+        target = "/staff/sign-in"
+        if request.method == "GET":
+            target += f"?next={request.url.path}"
+        return Redirect(target, status_code=303, headers=STAFF_HEADERS)
+    message = str(exc.detail)
+    if exc.status_code == 404:
+        message = "There is no page at this address."
+    elif exc.status_code == 405:
+        message = "This page cannot be used that way."
+    return await _error_page(request, exc.status_code, message[:1].upper() + message[1:])
+
+
+STAFF_EXCEPTION_HANDLERS = {
+    ServiceError: staff_service_error,
+    HTTPException: staff_http_error,
+}

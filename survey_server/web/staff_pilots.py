@@ -1,0 +1,268 @@
+"""Staff pages of pilots: list, create, dashboard, waves, links (issue, CSV, QR sheet)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import segno
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from survey_server.errors import InvalidInputError
+from survey_server.services import accounts, staff_pilots
+from survey_server.services.accounts import pilot_id_for
+from survey_server.services.focus_groups import list_sessions
+from survey_server.services.roles import allowed
+from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, field, page
+
+
+@get("/staff/pilots", include_in_schema=False)
+async def pilots_page(state: State, session: SignedIn) -> Template:
+    pilots = await staff_pilots.pilots_for(state.engine, session.user)
+    return page(session, "pilots.html", "Pilots", pilots=pilots)
+
+
+def _new_pilot_page(
+    session: SignedIn, values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Template:
+    return page(
+        session,
+        "pilot_new.html",
+        "New pilot",
+        status,
+        instruments=staff_pilots.instrument_choices(),
+        values=values,
+        errors=errors,
+    )
+
+
+@get("/staff/pilots/new", include_in_schema=False)
+async def new_pilot_form(session: SignedIn) -> Template:
+    accounts.require(session.user, "pilot.create")
+    return _new_pilot_page(session, {}, {})
+
+
+_FIELD_OF_MESSAGE = (
+    ("slug", "slug"),
+    ("instrument", "instrument"),
+    ("opens", "dates"),
+    ("closes", "dates"),
+)
+
+
+@post("/staff/pilots/new", include_in_schema=False)
+async def create_pilot(request: Request, state: State, session: SignedIn) -> Response:
+    accounts.require(session.user, "pilot.create")
+    form = await checked_form(request, session)
+    values = {key: field(form, key) for key in form if key != "csrf_token"}
+    errors: dict[str, str] = {}
+    if not values.get("instrument"):
+        errors["instrument"] = "Choose the questionnaire of the pilot."
+    if not values.get("name"):
+        errors["name"] = "Give the pilot a name."
+    if not values.get("slug"):
+        errors["slug"] = "Give the pilot a short address name (slug)."
+    if not errors:
+        waves = {
+            key.removeprefix("opens_"): (
+                values.get(key, ""),
+                values.get("closes_" + key.removeprefix("opens_"), ""),
+            )
+            for key in values
+            if key.startswith("opens_")
+        }
+        try:
+            pilot = await staff_pilots.create_pilot_as(
+                state.engine,
+                session.user,
+                instrument_id=values["instrument"],
+                slug=values["slug"],
+                name=values["name"],
+                technology=values.get("technology", ""),
+                objectives=values.get("objectives", ""),
+                anonymous=values.get("design") == "anonymous",
+                wave_dates=waves,
+            )
+        except InvalidInputError as exc:
+            key = next((f for word, f in _FIELD_OF_MESSAGE if word in exc.message), "slug")
+            errors[key] = exc.message[:1].upper() + exc.message[1:] + "."
+        else:
+            return Redirect(f"/staff/pilots/{pilot.slug}", status_code=303, headers=STAFF_HEADERS)
+    return _new_pilot_page(session, values, errors, 422)
+
+
+@get("/staff/pilots/{slug:str}", include_in_schema=False)
+async def pilot_page(
+    state: State, session: SignedIn, slug: FromPath[str], refresh: FromQuery[str | None] = None
+) -> Template:
+    pilot_id = await pilot_id_for(session.user, slug, "pilot.view")
+    manage = allowed(session.user.role, "pilot.manage")
+    board = await staff_pilots.dashboard(state.engine, pilot_id, with_names=manage)
+    sessions = (
+        await list_sessions(state.engine, pilot_id)
+        if allowed(session.user.role, "sessions.view")
+        else []
+    )
+    members = await accounts.members(state.engine, pilot_id)
+    return page(
+        session,
+        "pilot.html",
+        board.pilot.name,
+        board=board,
+        sessions=sessions,
+        members=members,
+        max_batch=staff_pilots.MAX_BATCH,
+        refresh=refresh == "1",
+    )
+
+
+@post("/staff/pilots/{slug:str}/waves/{wave:str}", include_in_schema=False)
+async def change_wave(
+    request: Request, state: State, session: SignedIn, slug: FromPath[str], wave: FromPath[str]
+) -> Redirect:
+    form = await checked_form(request, session)
+    await pilot_id_for(session.user, slug, "pilot.manage")
+    await staff_pilots.change_wave(state.engine, session.user, slug, wave, field(form, "status"))
+    return Redirect(f"/staff/pilots/{slug}#waves", status_code=303, headers=STAFF_HEADERS)
+
+
+@post("/staff/pilots/{slug:str}/invitations", include_in_schema=False)
+async def issue_invitations(
+    request: Request, state: State, session: SignedIn, slug: FromPath[str]
+) -> Redirect:
+    form = await checked_form(request, session)
+    await pilot_id_for(session.user, slug, "pilot.manage")
+    count_text = field(form, "count")
+    if not count_text.isdigit():
+        raise InvalidInputError(
+            f"number of links: enter a whole number between 1 and {staff_pilots.MAX_BATCH}"
+        )
+    key = await staff_pilots.issue_links(
+        state.engine,
+        session.user,
+        slug,
+        int(count_text),
+        state.settings.base_url,
+        wave=field(form, "wave") or None,
+    )
+    return Redirect(
+        f"/staff/pilots/{slug}/invitations/{key}", status_code=303, headers=STAFF_HEADERS
+    )
+
+
+@post("/staff/pilots/{slug:str}/reissue", include_in_schema=False)
+async def reissue(
+    request: Request, state: State, session: SignedIn, slug: FromPath[str]
+) -> Redirect:
+    form = await checked_form(request, session)
+    pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
+    key = await staff_pilots.reissue_link(
+        state.engine, session.user, pilot_id, field(form, "participant_id"), state.settings.base_url
+    )
+    return Redirect(
+        f"/staff/pilots/{slug}/invitations/{key}", status_code=303, headers=STAFF_HEADERS
+    )
+
+
+@get("/staff/pilots/{slug:str}/invitations/{key:str}", include_in_schema=False)
+async def invitation_batch(
+    state: State, session: SignedIn, slug: FromPath[str], key: FromPath[str]
+) -> Template:
+    pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
+    links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
+    return page(
+        session, "invitations.html", "New participant links", slug=slug, key=key, links=links
+    )
+
+
+@get("/staff/pilots/{slug:str}/invitations/{key:str}/links.csv", include_in_schema=False)
+async def invitation_csv(
+    state: State, session: SignedIn, slug: FromPath[str], key: FromPath[str]
+) -> Response[str]:
+    pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
+    links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("participant_id", "wave", "link"))
+    writer.writerows((link.participant_id, link.wave, link.url) for link in links)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            **STAFF_HEADERS,
+            "Content-Disposition": f'attachment; filename="{slug}-links.csv"',
+        },
+    )
+
+
+@get("/staff/pilots/{slug:str}/invitations/{key:str}/sheet", include_in_schema=False)
+async def invitation_sheet(
+    state: State, session: SignedIn, slug: FromPath[str], key: FromPath[str]
+) -> Template:
+    pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
+    links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
+    board = await staff_pilots.dashboard(state.engine, pilot_id, with_names=False)
+    cards = [
+        {
+            "participant_id": link.participant_id,
+            "wave": link.wave,
+            "url": link.url,
+            "qr": segno.make(link.url, error="m").svg_inline(
+                scale=3, title=f"QR code of the link for {link.participant_id}"
+            ),
+        }
+        for link in links
+    ]
+    return page(
+        session,
+        "sheet.html",
+        f"Invitation sheet – {board.pilot.name}",
+        slug=slug,
+        key=key,
+        cards=cards,
+        pilot=board.pilot,
+    )
+
+
+@post("/staff/pilots/{slug:str}/members", include_in_schema=False)
+async def add_member(
+    request: Request, state: State, session: SignedIn, slug: FromPath[str]
+) -> Redirect:
+    form = await checked_form(request, session)
+    accounts.require(session.user, "users.manage")
+    await accounts.add_member(state.engine, slug, field(form, "email"), session.user.actor)
+    return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
+
+
+@post("/staff/pilots/{slug:str}/members/{user_id:int}/remove", include_in_schema=False)
+async def remove_member(
+    request: Request,
+    state: State,
+    session: SignedIn,
+    slug: FromPath[str],
+    user_id: FromPath[int],
+) -> Redirect:
+    await checked_form(request, session)
+    accounts.require(session.user, "users.manage")
+    pilot_id = await pilot_id_for(session.user, slug, "users.manage")
+    await accounts.remove_member(state.engine, pilot_id, user_id, session.user.actor)
+    return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
+
+
+PILOT_HANDLERS = [
+    pilots_page,
+    new_pilot_form,
+    create_pilot,
+    pilot_page,
+    change_wave,
+    issue_invitations,
+    reissue,
+    invitation_batch,
+    invitation_csv,
+    invitation_sheet,
+    add_member,
+    remove_member,
+]
