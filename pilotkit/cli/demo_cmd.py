@@ -34,7 +34,7 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
     from tqdm import tqdm
 
     from pilotkit.cli.report_cmd import report_for_pilot
-    from pilotkit.demo.builder import build_demo, demo_answer_count, demo_link
+    from pilotkit.demo.builder import DemoBuild, build_demo, demo_answer_count, demo_link
     from pilotkit.demo.scenarios import CRM_PILOT_SLUG, YOUTH_SLUG
     from pilotkit.paths import data_dir, reports_dir
     from survey_server.connection import connected
@@ -45,27 +45,25 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
     settings = Settings.from_env()
     folder = data_dir() / "demo"
 
-    async def build() -> list:
+    async def build() -> DemoBuild:
         async with connected(settings.database_url) as engine:
             with tqdm(
                 total=demo_answer_count(), desc="demo answers", unit="form", leave=False
             ) as bar:
                 return await build_demo(engine, folder, tick=bar.update)
 
-    built = asyncio.run(build())
+    result = asyncio.run(build())
+    built = result.built
     click.echo(f"demo pilots {'created' if built else 'already there'} in {settings.database_url}")
     reports: list[Path] = []
     if with_reports:
-        for slug, notes in (
-            (CRM_PILOT_SLUG, folder / f"{CRM_PILOT_SLUG}-notes.csv"),
-            (YOUTH_SLUG, None),
-        ):
+        for slug in (CRM_PILOT_SLUG, YOUTH_SLUG):
             existing = sorted((reports_dir() / slug).glob("*/report.html"))
             if existing and not built:
                 reports.append(existing[-1])
                 continue
             click.echo(f"writing the readiness report of {slug} ...")
-            run = report_for_pilot(slug, {}, notes=notes, progress=False)
+            run = report_for_pilot(slug, {}, progress=False)
             reports.append(run.report_html)
     token = demo_link(folder)
     click.echo("")
@@ -73,6 +71,12 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
         click.echo(f"participant form (post-pilot wave open): {settings.base_url}/f/{token}")
     for report in reports:
         click.echo(f"readiness report: {report}")
+    click.echo(
+        f"staff sign-in: {settings.base_url}/staff/sign-in  (demo password: "
+        f"{result.staff.password})"
+    )
+    for account in result.staff.accounts:
+        click.echo(f"  {account.role:<12} {account.email}")
     if serve:
         from pilotkit.cli.server_cmd import run_server
 

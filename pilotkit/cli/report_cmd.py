@@ -130,7 +130,7 @@ def report_for_pilot(
                 pilot=slug,
                 instrument=inputs.instrument,
                 responses=inputs.responses,
-                notes=notes,
+                notes=notes or inputs.notes,
                 overrides={**defaults, **overrides},
                 out_root=out_root,
                 run_id=run_id,

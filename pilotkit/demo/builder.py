@@ -26,8 +26,8 @@ from pilotkit.demo.scenarios import (
     YOUTH_NAME,
     YOUTH_SCENARIO,
     YOUTH_SLUG,
-    crm_notes,
 )
+from pilotkit.demo.staff import DemoStaff, ensure_demo_staff, record_crm_focus_groups
 from pilotkit.demo.synthetic import Scenario, simulate_responses
 from pilotkit.instruments import Instrument, Item, load_instrument
 from survey_server.errors import NotFoundError
@@ -164,10 +164,19 @@ def demo_answer_count() -> int:
     return crm + youth
 
 
+@dataclass(frozen=True)
+class DemoBuild:
+    """What a demo run found or made."""
+
+    built: list[DemoPilot]
+    staff: DemoStaff
+
+
 async def build_demo(
     engine: Engine, folder: Path, tick: Callable[[], None] = lambda: None
-) -> list[DemoPilot]:
-    """Create both demo pilots unless they exist; write the notes and the link files."""
+) -> DemoBuild:
+    """Create both demo pilots unless they exist, the demo staff and the CRM pilot's
+    focus-group notes; keep the participant link in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     built: list[DemoPilot] = []
     if not await pilot_exists(engine, CRM_PILOT_SLUG):
@@ -194,9 +203,11 @@ async def build_demo(
                 tick=tick,
             )
         )
-    notes = folder / f"{CRM_PILOT_SLUG}-notes.csv"
-    crm_notes().to_csv(notes, index=False)
-    return built
+    staff = await ensure_demo_staff(engine)
+    if any(p.slug == CRM_PILOT_SLUG for p in built):
+        facilitator = next(a for a in staff.accounts if a.role == "facilitator")
+        await record_crm_focus_groups(engine, facilitator)
+    return DemoBuild(built=built, staff=staff)
 
 
 def demo_link(folder: Path) -> str | None:

@@ -2,8 +2,8 @@
 
 The evaluation kit reads files only (the responses table, the instrument, the notes);
 this service writes them for one pilot: the frozen instrument the pilot asks (as YAML,
-so a later edit of `instruments/` never changes a rerun), the responses table, and the
-participation counts the report shows.
+so a later edit of `instruments/` never changes a rerun), the responses table, the
+focus-group notes, and the participation counts the report shows.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 
 from pilotkit.instruments.yaml_io import dump_instrument
 from survey_server.services.export import export_responses
+from survey_server.services.notes_export import export_notes
 from survey_server.services.pilots import frozen_instrument, get_pilot
 from survey_server.tables import Participant
 
@@ -29,6 +30,8 @@ class PilotInputs:
     responses: Path
     invited: int
     rows: int
+    #: the focus-group notes table, or None when the pilot has no notes
+    notes: Path | None = None
 
 
 async def invited_count(engine: Engine, slug: str) -> int:
@@ -50,6 +53,8 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
     )
     responses_path = folder / f"{slug}-responses.csv"
     rows = await export_responses(engine, slug, responses_path)
+    notes_path = folder / f"{slug}-notes.csv"
+    has_notes = await export_notes(engine, slug, notes_path) > 0
     return PilotInputs(
         slug=slug,
         name=pilot.name,
@@ -57,4 +62,5 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
         responses=responses_path,
         invited=await invited_count(engine, slug),
         rows=rows,
+        notes=notes_path if has_notes else None,
     )

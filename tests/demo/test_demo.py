@@ -19,7 +19,7 @@ from tests.helpers import run_cli
 
 async def _build_and_export(url: str, folder: Path) -> dict:
     async with connected(url) as engine:
-        first = await build_demo(engine, folder)
+        first = (await build_demo(engine, folder)).built
         again = await build_demo(engine, folder)
         crm = await export_pilot_inputs(engine, CRM_PILOT_SLUG, folder / "export")
         youth = await export_pilot_inputs(engine, YOUTH_SLUG, folder / "export")
@@ -30,7 +30,14 @@ async def _build_and_export(url: str, folder: Path) -> dict:
 def test_demo_pilots_on_every_engine(database_url: str, tmp_path: Path) -> None:
     out = asyncio.run(_build_and_export(database_url, tmp_path))
     assert [p.slug for p in out["first"]] == [CRM_PILOT_SLUG, YOUTH_SLUG]
-    assert out["again"] == []  # a second run reuses the pilots
+    assert out["again"].built == []  # a second run reuses the pilots
+    assert {a.role for a in out["again"].staff.accounts} == {
+        "admin",
+        "manager",
+        "facilitator",
+        "analyst",
+        "executive",
+    }
     crm = pd.read_csv(out["crm"].responses, dtype=str, keep_default_na=False)
     assert crm.groupby("wave").participant_id.nunique()["pre"] == CRM_SCENARIO.participants
     assert out["crm"].invited == CRM_SCENARIO.participants + 2
@@ -38,7 +45,9 @@ def test_demo_pilots_on_every_engine(database_url: str, tmp_path: Path) -> None:
     pre, post = (set(youth[youth.wave == w].participant_id) for w in ("pre", "post"))
     assert pre and post and not pre & post  # anonymous: nothing links the waves
     assert out["form"].wave.name == "post" and not out["form"].submitted
-    assert (tmp_path / f"{CRM_PILOT_SLUG}-notes.csv").is_file()
+    notes = pd.read_csv(out["crm"].notes, dtype=str, keep_default_na=False)
+    assert len(notes) == 11 and notes.session_id.nunique() == 2
+    assert out["youth"].notes is None
 
 
 @pytest.mark.slow
@@ -60,6 +69,8 @@ def test_demo_command_writes_both_reports(tmp_path: Path) -> None:
     assert len(reports) == 2
     crm_html = Path(reports[0]).read_text()
     assert "Not ready for a wider rollout" in crm_html
+    assert "Every Parks case, I type twice." in crm_html  # a quote from the notes in the DB
+    assert "staff sign-in: http://127.0.0.1:8123/staff/sign-in" in result.stdout
     assert "311 contact center: new CRM pilot" in crm_html
     youth_html = Path(reports[1]).read_text()
     assert "Before → after" in youth_html or "before → after" in youth_html
