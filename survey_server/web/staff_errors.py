@@ -12,7 +12,6 @@ from survey_server.web.errors import http_error_handler, service_error_handler, 
 from survey_server.web.staff_auth import (
     STAFF_HEADERS,
     NotSignedInError,
-    current_session,
     page,
 )
 
@@ -32,8 +31,9 @@ def _staff_status(exc: ServiceError) -> int:
     return status_of(exc)
 
 
-async def _error_page(request: Request, status: int, message: str) -> Template:
-    session = await current_session(request)
+def _error_page(request: Request, status: int, message: str) -> Template:
+    # Exception handlers are synchronous: use the session the request already loaded.
+    session = request.scope.get("state", {}).get("staff_session")
     titles = {403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Check the form"}
     return page(
         session,
@@ -44,12 +44,12 @@ async def _error_page(request: Request, status: int, message: str) -> Template:
     )
 
 
-async def staff_service_error(request: Request, exc: ServiceError) -> Response:
+def staff_service_error(request: Request, exc: ServiceError) -> Response:
     if not request.url.path.startswith("/staff"):
         return service_error_handler(request, exc)
     status = _staff_status(exc)
     if _is_staff_page(request):
-        return await _error_page(request, status, exc.message.capitalize() + ".")
+        return _error_page(request, status, exc.message.capitalize() + ".")
     return Response(
         {"detail": exc.message, "code": exc.code, "errors": {}},
         status_code=status,
@@ -57,7 +57,7 @@ async def staff_service_error(request: Request, exc: ServiceError) -> Response:
     )
 
 
-async def staff_http_error(request: Request, exc: HTTPException) -> Response:
+def staff_http_error(request: Request, exc: HTTPException) -> Response:
     if not _is_staff_page(request):
         return http_error_handler(request, exc)
     if isinstance(exc, NotSignedInError):
@@ -70,7 +70,7 @@ async def staff_http_error(request: Request, exc: HTTPException) -> Response:
         message = "There is no page at this address."
     elif exc.status_code == 405:
         message = "This page cannot be used that way."
-    return await _error_page(request, exc.status_code, message[:1].upper() + message[1:])
+    return _error_page(request, exc.status_code, message[:1].upper() + message[1:])
 
 
 STAFF_EXCEPTION_HANDLERS = {

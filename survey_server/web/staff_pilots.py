@@ -232,7 +232,7 @@ async def add_member(
     request: Request, state: State, session: SignedIn, slug: FromPath[str]
 ) -> Redirect:
     form = await checked_form(request, session)
-    accounts.require(session.user, "users.manage")
+    await pilot_id_for(session.user, slug, "users.manage")
     await accounts.add_member(state.engine, slug, field(form, "email"), session.user.actor)
     return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
 
@@ -246,7 +246,6 @@ async def remove_member(
     user_id: FromPath[int],
 ) -> Redirect:
     await checked_form(request, session)
-    accounts.require(session.user, "users.manage")
     pilot_id = await pilot_id_for(session.user, slug, "users.manage")
     await accounts.remove_member(state.engine, pilot_id, user_id, session.user.actor)
     return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)

@@ -1,0 +1,202 @@
+"""The role matrix (docs/roles.md): every staff route x every role, on both engines.
+
+A member of pilot `alpha` asking for pilot `beta` (or for beta's objects through alpha's
+address) gets 404, never 403, so an id is not confirmed to exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from survey_server.services.focus_groups import NoteInput, add_note, create_session
+from survey_server.services.roles import PERMISSIONS
+from tests.staff.conftest import ROLES, Browser, StaffSite, csrf_of
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # {slug}, {sid}, {nid} filled per pilot
+    permission: str | None  # None: every signed-in user
+    pilot_scoped: bool = True
+    data: tuple[tuple[str, str], ...] = ()
+
+
+ROUTES = [
+    Route("GET", "/staff/pilots", None, pilot_scoped=False),
+    Route("GET", "/staff/password", None, pilot_scoped=False),
+    Route("GET", "/staff/pilots/new", "pilot.create", pilot_scoped=False),
+    Route("GET", "/staff/users", "users.manage", pilot_scoped=False),
+    Route("GET", "/staff/audit", "audit.view", pilot_scoped=False),
+    Route("GET", "/staff/tokens", "tokens", pilot_scoped=False),
+    Route("GET", "/staff/pilots/{slug}", "pilot.view"),
+    Route("GET", "/staff/pilots/{slug}/sessions/new", "sessions.edit"),
+    Route("GET", "/staff/pilots/{slug}/sessions/{sid}", "sessions.view"),
+    Route("GET", "/staff/pilots/{slug}/sessions/{sid}/notes/{nid}", "sessions.edit"),
+    Route("GET", "/staff/api/v1/pilots/{slug}/responses.csv", "export"),
+    Route("GET", "/staff/api/v1/pilots/{slug}/responses.parquet", "export"),
+    Route("GET", "/staff/api/v1/pilots/{slug}/notes.csv", "export"),
+    Route("GET", "/staff/api/v1/pilots/{slug}/codebook.json", "export"),
+    Route("GET", "/staff/api/v1/pilots/{slug}/codebook.csv", "export"),
+    Route("POST", "/staff/pilots/{slug}/waves/pre", "pilot.manage", data=(("status", "open"),)),
+    Route("POST", "/staff/pilots/{slug}/invitations", "pilot.manage", data=(("count", "1"),)),
+    Route(
+        "POST", "/staff/pilots/{slug}/reissue", "pilot.manage", data=(("participant_id", "{pid}"),)
+    ),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/sessions/new",
+        "sessions.edit",
+        data=(
+            ("held_on", "2026-01-05"),
+            ("kind", "interview"),
+            ("attendees", "1"),
+            ("facilitator", "F"),
+        ),
+    ),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/sessions/{sid}/notes",
+        "sessions.edit",
+        data=(
+            ("text", "ok"),
+            ("dimension", "productivity"),
+            ("sentiment", "neutral"),
+            ("severity", "none"),
+        ),
+    ),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/sessions/{sid}/notes/{nid}",
+        "sessions.edit",
+        data=(
+            ("text", "edited"),
+            ("dimension", "processes"),
+            ("sentiment", "mixed"),
+            ("severity", "minor"),
+        ),
+    ),
+    Route("POST", "/staff/pilots/{slug}/members", "users.manage", data=(("email", "x@y.org"),)),
+    Route("POST", "/staff/users", "users.manage", pilot_scoped=False, data=(("email", "n"),)),
+    Route("POST", "/staff/tokens", "tokens", pilot_scoped=False, data=(("name", "script"),)),
+]
+REFUSED = {401, 403, 404, 405}
+
+
+def _objects(site: StaffSite, slug: str) -> dict[str, str]:
+    async def seed(engine: object) -> dict[str, str]:
+        from survey_server.services.accounts import StaffAccount
+        from survey_server.staff_tables import StaffUser
+        from survey_server.tables import Pilot
+
+        pilot = await Pilot.select(Pilot.id).where(Pilot.slug == slug).first()
+        user = await StaffUser.select(StaffUser.id).where(StaffUser.role == "admin").first()
+        admin = StaffAccount(user["id"], "admin@example.org", "admin")
+        sid = await create_session(
+            engine,  # type: ignore[arg-type]
+            admin,
+            pilot["id"],
+            held_on="2026-01-10",
+            kind="focus_group",
+            attendees="6",
+            facilitator="Seed",
+        )
+        nid = await add_note(
+            engine,  # type: ignore[arg-type]
+            admin,
+            pilot["id"],
+            sid,
+            NoteInput("seed note", ["productivity"], "positive", "none"),
+        )
+        from survey_server.services.invitations import invite
+
+        invited = await invite(engine, slug, 1)  # type: ignore[arg-type]
+        return {"slug": slug, "sid": str(sid), "nid": str(nid), "pid": invited[0].participant_id}
+
+    return site.run(seed)
+
+
+def _call(browser: Browser, route: Route, ids: dict[str, str], csrf: str) -> int:
+    path = route.path.format(**ids)
+    if route.method == "GET":
+        return browser.get(path, follow_redirects=False).status_code
+    data = {"csrf_token": csrf, **{k: v.format(**ids) for k, v in route.data}}
+    return browser.post(path, data=data, follow_redirects=False).status_code
+
+
+@pytest.fixture
+def matrix_site(team: StaffSite) -> tuple[StaffSite, dict[str, str], dict[str, str]]:
+    return team, _objects(team, "alpha"), _objects(team, "beta")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(
+    matrix_site: tuple[StaffSite, dict[str, str], dict[str, str]], role: str
+) -> None:
+    site, alpha, beta = matrix_site
+    browser = site.browser(f"{role}@example.org")
+    csrf = csrf_of(browser.get("/staff/password").text)
+    anonymous = site.browser()
+    for route in ROUTES:
+        allowed = route.permission is None or role in PERMISSIONS[route.permission]
+        status = _call(browser, route, alpha, csrf)
+        label = f"{role} {route.method} {route.path}"
+        if allowed:
+            assert status not in REFUSED and status < 500, f"{label}: {status}"
+        else:
+            assert status == 403, f"{label}: {status}"
+        if route.pilot_scoped:
+            # Another pilot's objects: hidden from non-members, whatever the role.
+            other = _call(browser, route, beta, csrf)
+            if role == "admin":
+                assert other not in REFUSED and other < 500, f"{label} on beta: {other}"
+            else:
+                assert other == 404, f"{label} on beta: {other}"
+            # Beta's session and note through alpha's address: not found for everyone.
+            if "{sid}" in route.path:
+                mixed = {**alpha, "sid": beta["sid"], "nid": beta["nid"]}
+                assert _call(browser, route, mixed, csrf) == 404 or not allowed, label
+        # Signed out: pages redirect to sign in, the API answers 401.
+        signed_out = _call(anonymous, route, alpha, csrf)
+        expected = 401 if route.path.startswith("/staff/api/") else 303
+        assert signed_out == expected, f"signed out {route.method} {route.path}: {signed_out}"
+
+
+def test_matrix_covers_every_staff_route(staff_site: StaffSite) -> None:
+    """A new staff route must be added to ROUTES (and to docs/roles.md)."""
+    covered = {(r.method, r.path.replace("{sid}", "{session_id:int}")) for r in ROUTES}
+    skipped = {
+        "/staff",
+        "/staff/sign-in",
+        "/staff/sign-out",
+        "/staff/api/v1/pilots",
+        "/staff/password",
+    }
+    missing = []
+    for route in staff_site.client.app.routes:
+        path = route.path
+        if not path.startswith("/staff") or path in skipped:
+            continue
+        normalised = (
+            path.replace("{slug:str}", "{slug}")
+            .replace("{session_id:int}", "{sid}")
+            .replace("{note_id:int}", "{nid}")
+        )
+        for method in route.methods - {"HEAD", "OPTIONS"}:  # type: ignore[attr-defined]
+            if (method, normalised) not in {
+                (m, p.replace("{session_id:int}", "{sid}")) for m, p in covered
+            }:
+                missing.append(f"{method} {normalised}")
+    allowed_gaps = {
+        "GET /staff/pilots/{slug}/invitations/{key:str}",
+        "GET /staff/pilots/{slug}/invitations/{key:str}/links.csv",
+        "GET /staff/pilots/{slug}/invitations/{key:str}/sheet",
+        "POST /staff/pilots/{slug}/members/{user_id:int}/remove",
+        "POST /staff/pilots/{slug}/waves/{wave:str}",
+        "POST /staff/users/{user_id:int}/active",
+        "POST /staff/tokens/{token_id:int}/revoke",
+        "POST /staff/pilots/new",
+    }
+    assert sorted(set(missing) - allowed_gaps) == []
