@@ -28,12 +28,15 @@ async def pilots_page(state: State, session: SignedIn) -> Template:
 def _new_pilot_page(
     session: SignedIn, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Template:
+    instruments = staff_pilots.instrument_choices()
+    wave_names = list(dict.fromkeys(w for choice in instruments for w in choice.waves))
     return page(
         session,
         "pilot_new.html",
         "New pilot",
         status,
-        instruments=staff_pilots.instrument_choices(),
+        instruments=instruments,
+        wave_names=wave_names,
         values=values,
         errors=errors,
     )
