@@ -106,3 +106,15 @@ def test_secure_cookie_flag_follows_the_setting(tmp_path) -> None:  # type: igno
         response = sign_in(Browser(client), "ana@example.org")
         assert response.status_code == 303
         assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_unknown_staff_address_is_an_html_page(staff_site: StaffSite) -> None:
+    staff_site.user("ana@example.org", "analyst")
+    browser = staff_site.browser("ana@example.org")
+    page = browser.get("/staff/no-such-page")
+    assert page.status_code == 404
+    assert "There is no page at this address" in page.text
+    assert "text/html" in page.headers["content-type"]
+    api = staff_site.client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404
+    assert api.json()["code"] == "http_error"
