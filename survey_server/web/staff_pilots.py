@@ -235,7 +235,7 @@ async def add_member(
     request: Request, state: State, session: SignedIn, slug: FromPath[str]
 ) -> Redirect:
     form = await checked_form(request, session)
-    await pilot_id_for(session.user, slug, "users.manage")
+    await pilot_id_for(session.user, slug, "members.manage")
     await accounts.add_member(state.engine, slug, field(form, "email"), session.user.actor)
     return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
 
@@ -249,7 +249,7 @@ async def remove_member(
     user_id: FromPath[int],
 ) -> Redirect:
     await checked_form(request, session)
-    pilot_id = await pilot_id_for(session.user, slug, "users.manage")
+    pilot_id = await pilot_id_for(session.user, slug, "members.manage")
     await accounts.remove_member(state.engine, pilot_id, user_id, session.user.actor)
     return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
 
