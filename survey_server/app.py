@@ -22,6 +22,7 @@ from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
 from survey_server.web.form import FORM_HANDLERS
 from survey_server.web.staff import staff_router
+from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             staff_router(),
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={**EXCEPTION_HANDLERS, **STAFF_EXCEPTION_HANDLERS},  # type: ignore[arg-type]
         lifespan=[lifespan],
         state=State(
             {

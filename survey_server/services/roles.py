@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sessions.edit": frozenset({"admin", "manager", "facilitator"}),
     "export": frozenset({"admin", "analyst"}),
     "tokens": frozenset({"admin", "analyst"}),
+    # Add existing accounts to a pilot, or remove them.
+    "members.manage": frozenset({"admin", "manager"}),
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
 }

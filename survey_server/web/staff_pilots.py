@@ -28,12 +28,15 @@ async def pilots_page(state: State, session: SignedIn) -> Template:
 def _new_pilot_page(
     session: SignedIn, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Template:
+    instruments = staff_pilots.instrument_choices()
+    wave_names = list(dict.fromkeys(w for choice in instruments for w in choice.waves))
     return page(
         session,
         "pilot_new.html",
         "New pilot",
         status,
-        instruments=staff_pilots.instrument_choices(),
+        instruments=instruments,
+        wave_names=wave_names,
         values=values,
         errors=errors,
     )
@@ -232,7 +235,7 @@ async def add_member(
     request: Request, state: State, session: SignedIn, slug: FromPath[str]
 ) -> Redirect:
     form = await checked_form(request, session)
-    await pilot_id_for(session.user, slug, "users.manage")
+    await pilot_id_for(session.user, slug, "members.manage")
     await accounts.add_member(state.engine, slug, field(form, "email"), session.user.actor)
     return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
 
@@ -246,7 +249,7 @@ async def remove_member(
     user_id: FromPath[int],
 ) -> Redirect:
     await checked_form(request, session)
-    pilot_id = await pilot_id_for(session.user, slug, "users.manage")
+    pilot_id = await pilot_id_for(session.user, slug, "members.manage")
     await accounts.remove_member(state.engine, pilot_id, user_id, session.user.actor)
     return Redirect(f"/staff/pilots/{slug}#members", status_code=303, headers=STAFF_HEADERS)
 

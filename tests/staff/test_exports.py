@@ -229,3 +229,17 @@ def test_users_cli_creates_and_lists(
     assert "boss@example.org\tadmin\tactive" in output.out
     rebind(staff_site)  # the commands ran the tables on their own engine
     assert staff_site.browser("boss@example.org").get("/staff/users").status_code == 200
+
+
+def test_parquet_stream_of_many_batches_is_one_valid_file(
+    analyst_site: StaffSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("survey_server.services.export.SUBMISSIONS_PER_BATCH", 1)
+    browser = analyst_site.browser("ana@example.org")
+    parquet = browser.get("/staff/api/v1/pilots/alpha/responses.parquet")
+    csv_text = browser.get("/staff/api/v1/pilots/alpha/responses.csv").text
+    from_parquet = pd.read_parquet(io.BytesIO(parquet.content))
+    from_csv = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
+    assert from_parquet["participant_id"].nunique() == 3  # three batches, one file
+    assert list(from_parquet["item_id"]) == list(from_csv["item_id"])
+    assert list(from_parquet["value"]) == list(from_csv["value"])

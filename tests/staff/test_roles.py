@@ -78,7 +78,7 @@ ROUTES = [
             ("severity", "minor"),
         ),
     ),
-    Route("POST", "/staff/pilots/{slug}/members", "users.manage", data=(("email", "x@y.org"),)),
+    Route("POST", "/staff/pilots/{slug}/members", "members.manage", data=(("email", "x@y.org"),)),
     Route("POST", "/staff/users", "users.manage", pilot_scoped=False, data=(("email", "n"),)),
     Route("POST", "/staff/tokens", "tokens", pilot_scoped=False, data=(("name", "script"),)),
 ]

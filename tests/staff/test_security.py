@@ -196,3 +196,35 @@ def test_audit_log_records_changes_and_refuses_edits(staff_site: StaffSite) -> N
         staff_site.run(
             lambda e: e.run_querystring(QueryString('UPDATE "audit_entry" SET "action" = \'x\''))
         )
+
+
+def test_audit_log_filters_by_pilot_and_user_and_pages(staff_site: StaffSite) -> None:
+    from survey_server.services.audit import PAGE_SIZE
+
+    staff_site.user("root@example.org", "admin")
+    staff_site.user("mo@example.org", "manager")
+    staff_site.pilot("alpha", members=("mo@example.org",))
+    staff_site.pilot("beta")
+    mo = staff_site.browser("mo@example.org")
+    csrf = csrf_of(mo.get("/staff/pilots").text)
+    for n in range(PAGE_SIZE + 2):
+        status = "open" if n % 2 else "closed"
+        mo.post("/staff/pilots/alpha/waves/post", data={"csrf_token": csrf, "status": status})
+    admin = staff_site.browser("root@example.org")
+    ids = {
+        row["slug"]: row["id"]
+        for row in staff_site.run(
+            lambda e: e.run_querystring(QueryString('SELECT "id", "slug" FROM "pilot"'))
+        )
+    }
+    users = staff_site.run(
+        lambda e: e.run_querystring(
+            QueryString('SELECT "id" FROM "staff_user" WHERE "email" = {}', "mo@example.org")
+        )
+    )
+    first = admin.get(f"/staff/audit?pilot={ids['alpha']}&user={users[0]['id']}")
+    assert f"{PAGE_SIZE + 2} entries" in first.text
+    assert "Page 1 of 2" in first.text and "Older" in first.text
+    second = admin.get(f"/staff/audit?pilot={ids['alpha']}&user={users[0]['id']}&page_number=2")
+    assert "Page 2 of 2" in second.text and second.text.count("wave.") == 2
+    assert "Nothing recorded" in admin.get(f"/staff/audit?pilot={ids['beta']}").text
