@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,3 +26,23 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def run_service(database_url: str, action: Any, app_engine: Any) -> Any:
+    """Run `action(engine)` on its own connection to the database of a running test app,
+    then bind the tables back to the app's engine (connecting binds them to the new one)."""
+    import asyncio
+
+    from survey_server.connection import connected
+    from survey_server.staff_tables import bind_staff_tables
+    from survey_server.tables import bind_tables
+
+    async def main() -> Any:
+        async with connected(database_url) as engine:
+            return await action(engine)
+
+    try:
+        return asyncio.run(main())
+    finally:
+        bind_tables(app_engine)
+        bind_staff_tables(app_engine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +12,10 @@ from litestar.testing import TestClient
 
 from pilotkit.instruments import load_instrument_file
 from survey_server.app import create_app
-from survey_server.connection import connected
 from survey_server.services.invitations import invite
 from survey_server.services.pilots import create_pilot, set_wave_status
 from survey_server.settings import Settings
-from survey_server.tables import bind_tables
+from tests.helpers import run_service
 
 DATA = Path(__file__).parent / "data"
 ALL_TYPES = DATA / "all-types.yaml"
@@ -32,15 +30,7 @@ class Site:
 
     def run(self, action: Callable[[Any], Awaitable[Any]]) -> Any:
         """Run a service function on its own connection, then give the tables back."""
-
-        async def main() -> Any:
-            async with connected(self.database_url) as engine:
-                return await action(engine)
-
-        try:
-            return asyncio.run(main())
-        finally:
-            bind_tables(self.client.app.state.engine)
+        return run_service(self.database_url, action, self.client.app.state.engine)
 
     def pilot(
         self,

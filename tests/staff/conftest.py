@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -15,14 +14,12 @@ from litestar.testing import TestClient
 
 from pilotkit.instruments import load_instrument_file
 from survey_server.app import create_app
-from survey_server.connection import connected
 from survey_server.services.accounts import add_member, create_user
 from survey_server.services.audit import COMMAND_LINE
 from survey_server.services.invitations import invite
 from survey_server.services.pilots import create_pilot, set_wave_status
 from survey_server.settings import Settings
-from survey_server.staff_tables import bind_staff_tables
-from survey_server.tables import bind_tables
+from tests.helpers import run_service
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PILOT_CORE = REPO_ROOT / "instruments" / "pilot-core.yaml"
@@ -80,15 +77,7 @@ class StaffSite:
     client: TestClient
 
     def run(self, action: Callable[[Any], Awaitable[Any]]) -> Any:
-        async def main() -> Any:
-            async with connected(self.database_url) as engine:
-                return await action(engine)
-
-        try:
-            return asyncio.run(main())
-        finally:
-            bind_tables(self.client.app.state.engine)
-            bind_staff_tables(self.client.app.state.engine)
+        return run_service(self.database_url, action, self.client.app.state.engine)
 
     def user(self, email: str, role: str) -> None:
         self.run(
