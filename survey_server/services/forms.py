@@ -22,7 +22,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 
 from pilotkit.instruments import Instrument, instrument_from_mapping
-from survey_server.database import write_transaction
+from survey_server.database import run_write_batch, write_transaction
 from survey_server.errors import (
     AlreadySubmittedError,
     NotFoundError,
@@ -136,19 +136,27 @@ async def _instrument(engine: Engine, row: Mapping[str, Any]) -> Instrument:
     return cached
 
 
-def _answers_insert(submission: int, answers: Mapping[str, object]) -> QueryString:
-    """One multi-row INSERT of a submission's answers.
+def _answers_insert(submission_id: uuid.UUID, answers: Mapping[str, object]) -> QueryString:
+    """The answers of the submission `submission_id`, in one statement.
 
-    Plain SQL rather than `Answer.insert(*rows)`: building two dozen table objects per
-    submission was the largest cost of the request, and the columns are plain integers
-    and text on every engine.
+    It finds the submission's row by its id, so it can run in the same batch as the
+    submission's own INSERT; it inserts nothing when that row already has answers (the
+    INSERT met a conflict: a retry, or a second submission of the participant). Plain SQL
+    rather than `Answer.insert(*rows)`: building two dozen table objects per submission
+    was the largest cost of the request; the columns are plain integers and text.
     """
-    rows = ", ".join(["({}, {}, {})"] * len(answers))
+    rows = ", ".join(["({}, {})"] * len(answers))
     values: list[object] = []
     for item_id, value in answers.items():
-        values.extend((submission, item_id, export_value(value)))
+        values.extend((item_id, export_value(value)))
     return QueryString(
-        f'INSERT INTO "answer" ("submission", "item_id", "value") VALUES {rows}', *values
+        'INSERT INTO "answer" ("submission", "item_id", "value") '
+        'SELECT s."id", v.column1, v.column2 '
+        f'FROM "submission" s, (VALUES {rows}) AS v '
+        'WHERE s."submission_id" = {} '
+        'AND NOT EXISTS (SELECT 1 FROM "answer" a WHERE a."submission" = s."id")',
+        *values,
+        submission_id,
     )
 
 
@@ -315,29 +323,30 @@ async def submit(
         return _replay(await _stored_submission(engine, context), submission_id, digest)
     now = datetime.now(UTC)
     body = _response_body(context, submission_id, cleaned, now)
-    async with write_transaction(engine):
-        inserted = await (
-            Submission.insert(
-                Submission(
-                    participant=context.participant_id,
-                    wave=context.wave.id,
-                    submission_id=submission_id,
-                    answers_hash=digest,
-                    response_body=msgspec.json.encode(body).decode(),
-                    created_at=now,
-                )
+    insert = (
+        Submission.insert(
+            Submission(
+                participant=context.participant_id,
+                wave=context.wave.id,
+                submission_id=submission_id,
+                answers_hash=digest,
+                response_body=msgspec.json.encode(body).decode(),
+                created_at=now,
             )
-            .on_conflict(action="DO NOTHING")
-            .returning(Submission.id)
         )
-        if inserted:
-            row_id = inserted[0]["id"]
-            if cleaned:
-                await engine.run_querystring(_answers_insert(row_id, cleaned))
-            if context.has_draft:  # one statement less inside the write lock when none
-                await Draft.delete().where(
-                    (Draft.participant == context.participant_id) & (Draft.wave == context.wave.id)
-                )
-            return SubmissionResult(created=True, body=body)
+        .on_conflict(action="DO NOTHING")
+        .returning(Submission.id)
+    )
+    statements = [insert.querystrings[0]]
+    if cleaned:
+        statements.append(_answers_insert(submission_id, cleaned))
+    if context.has_draft:
+        draft = Draft.delete().where(
+            (Draft.participant == context.participant_id) & (Draft.wave == context.wave.id)
+        )
+        statements.append(draft.querystrings[0])
+    inserted, *_ = await run_write_batch(engine, statements)
+    if inserted:
+        return SubmissionResult(created=True, body=body)
     # Someone else (a concurrent retry) stored it first: the stored row decides.
     return _replay(await _stored_submission(engine, context), submission_id, digest)
