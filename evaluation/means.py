@@ -46,6 +46,25 @@ class MeanComparison:
     effect_size: float | None
     effect_size_kind: str
 
+    @classmethod
+    def untested(
+        cls,
+        test: str,
+        effect_size_kind: str,
+        n_pre: int,
+        n_post: int,
+        pre_mean: float | None,
+        post_mean: float | None,
+        mean_change: float | None,
+    ) -> MeanComparison:
+        """Too few values for the test: the means and the change, nothing inferred."""
+        return cls(
+            test, n_pre, n_post, pre_mean, post_mean, mean_change,
+            ci_low=None, ci_high=None, equivalence_ci_low=None, equivalence_ci_high=None,
+            statistic=None, df=None, p_value=None, effect_size=None,
+            effect_size_kind=effect_size_kind,
+        )  # fmt: skip
+
 
 def _interval(result: object, level: float) -> tuple[float | None, float | None]:
     ci = result.confidence_interval(confidence_level=level)  # type: ignore[attr-defined]
@@ -60,22 +79,14 @@ def paired_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanComp
     diff = post - pre
     mean_change = num(diff.mean()) if n else None
     if n < 2:
-        return MeanComparison(
+        return MeanComparison.untested(
             "paired_t",
+            "cohen_dz",
             n,
             n,
             num(pre.mean()) if n else None,
             num(post.mean()) if n else None,
             mean_change,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "cohen_dz",
         )
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -130,23 +141,7 @@ def welch_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanCompa
     post_mean = num(post.mean()) if n2 else None
     change = post_mean - pre_mean if pre_mean is not None and post_mean is not None else None
     if n1 < 2 or n2 < 2:
-        return MeanComparison(
-            "welch_t",
-            n1,
-            n2,
-            pre_mean,
-            post_mean,
-            change,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "hedges_g",
-        )
+        return MeanComparison.untested("welch_t", "hedges_g", n1, n2, pre_mean, post_mean, change)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         result = stats.ttest_ind(post, pre, equal_var=False, alternative="two-sided")
