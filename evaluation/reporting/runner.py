@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Callable, Mapping
@@ -275,6 +276,11 @@ def _execute(
 ) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    # papermill formats the injected parameters with black when black imports, and warns
+    # on every run when the installed black lacks the API it expects; the cell runs the
+    # same either way, so the warning only clutters the report command's output
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
 
     try:
         papermill.execute_notebook(
