@@ -17,6 +17,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.connection import prepare
 from survey_server.database import create_engine, start_engine, stop_engine
+from survey_server.report_worker import ReportWorker
 from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
@@ -63,10 +64,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await start_engine(engine)
+        worker: ReportWorker | None = None
         try:
             await prepare(engine)  # a fresh database gets its schema on first start
+            if settings.report_worker:
+                worker = ReportWorker(engine, settings)
+                worker.start()
+            app.state.report_worker = worker
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             await stop_engine(engine)
 
     return Litestar(
@@ -86,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 "engine": engine,
                 "engine_name": parse_database_url(settings.database_url).engine,
+                "report_worker": None,
             }
         ),
         template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),

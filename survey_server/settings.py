@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pilotkit.errors import PilotkitError
-from pilotkit.paths import data_dir
+from pilotkit.paths import data_dir, reports_dir
 
 DEFAULT_SQLITE_NAME = "pilotkit.sqlite3"
 
@@ -29,6 +29,12 @@ class Settings:
     #: Largest accepted request body, in bytes.
     max_body_bytes: int = 256 * 1024
     debug: bool = False
+    #: Where report runs are written and read (`reports/<pilot>/<run-id>/`).
+    reports_dir: Path = field(default_factory=reports_dir)
+    #: Run queued report jobs in this process (`pilotkit serve` turns it on).
+    report_worker: bool = False
+    #: Kernels the report worker keeps started and warmed up (0: start each on demand).
+    report_kernels: int = 2
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -38,9 +44,21 @@ class Settings:
             "base_url": env.get("PILOTKIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             "secure_cookies": env.get("PILOTKIT_SECURE_COOKIES", "0") == "1",
             "debug": env.get("PILOTKIT_DEBUG", "0") == "1",
+            "reports_dir": reports_dir(),
+            "report_worker": env.get("PILOTKIT_REPORT_WORKER", "1") == "1",
+            "report_kernels": _whole_number(env, "PILOTKIT_REPORT_KERNELS", 2),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _whole_number(env: os._Environ[str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise PilotkitError(f"{name} must be a whole number, not '{raw}'")
+    return int(raw)
 
 
 @dataclass(frozen=True)

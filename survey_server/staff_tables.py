@@ -11,6 +11,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
+    DoublePrecision,
     ForeignKey,
     Integer,
     Text,
@@ -122,6 +123,26 @@ class ApiToken(Table, tablename="api_token"):
     revoked = Boolean(default=False)
 
 
+class ReportJob(Table, tablename="report_job"):
+    """A report run started from the workspace (schema: migrations.m0003_report_jobs)."""
+
+    pilot = ForeignKey(Pilot, on_delete=OnDelete.cascade)
+    run_id = Varchar(length=40, unique=True)
+    status = Varchar(length=12)  # queued | running | succeeded | failed
+    requested_by = ForeignKey(StaffUser, null=True, on_delete=OnDelete.set_null)
+    requested_by_email = Varchar(length=254)
+    parameters = JSON()  # the notebook parameters chosen on the form
+    pdf = Boolean(default=False)
+    progress = DoublePrecision(default=0.0)
+    stage = Varchar(length=200, default="")
+    error = Text(default="")
+    worker = Varchar(length=100, default="")
+    created_at = BigInt()
+    started_at = BigInt(null=True, default=None)
+    finished_at = BigInt(null=True, default=None)
+    heartbeat_at = BigInt(null=True, default=None)
+
+
 STAFF_TABLES: tuple[type[Table], ...] = (
     StaffUser,
     Membership,
@@ -132,6 +153,7 @@ STAFF_TABLES: tuple[type[Table], ...] = (
     FocusSession,
     Note,
     ApiToken,
+    ReportJob,
 )
 
 

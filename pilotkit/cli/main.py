@@ -23,6 +23,7 @@ COMMANDS: list[str] = [
     "pilotkit.cli.evaluate_cmd:evaluate",
     "pilotkit.cli.evaluate_cmd:plan",
     "pilotkit.cli.report_cmd:report",
+    "pilotkit.cli.worker_cmd:report_worker",
     "pilotkit.cli.demo_cmd:demo",
     "pilotkit.cli.db_cmd:db",
     "pilotkit.cli.pilots_cmd:pilots",

@@ -109,9 +109,9 @@ def report_for_pilot(
     import asyncio
     import tempfile
 
-    from evaluation.reporting.runner import ReportRequest, run_report
+    from evaluation.reporting.runner import run_report
     from survey_server.connection import connected
-    from survey_server.services.report_inputs import export_pilot_inputs
+    from survey_server.services.report_inputs import export_pilot_inputs, pilot_report_request
     from survey_server.settings import Settings
 
     settings = Settings.from_env()
@@ -124,17 +124,7 @@ def report_for_pilot(
         inputs = asyncio.run(export(Path(tmp)))
         if inputs.rows == 0:
             raise PilotkitError(f"pilot '{slug}' has no submissions yet: nothing to report")
-        defaults = {"pilot_name": inputs.name, "invited": str(inputs.invited)}
-        return run_report(
-            ReportRequest(
-                pilot=slug,
-                instrument=inputs.instrument,
-                responses=inputs.responses,
-                notes=notes or inputs.notes,
-                overrides={**defaults, **overrides},
-                out_root=out_root,
-                run_id=run_id,
-                pdf=pdf,
-            ),
-            progress=progress,
+        request = pilot_report_request(
+            inputs, overrides, notes=notes, out_root=out_root, run_id=run_id, pdf=pdf
         )
+        return run_report(request, progress=progress)

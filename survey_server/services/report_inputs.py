@@ -8,8 +8,10 @@ focus-group notes, and the participation counts the report shows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from piccolo.engine.base import Engine
 
@@ -18,6 +20,9 @@ from survey_server.services.export import export_responses
 from survey_server.services.notes_export import export_notes
 from survey_server.services.pilots import frozen_instrument, get_pilot
 from survey_server.tables import Participant
+
+if TYPE_CHECKING:
+    from evaluation.reporting.runner import ReportRequest
 
 
 @dataclass(frozen=True)
@@ -63,4 +68,29 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
         invited=await invited_count(engine, slug),
         rows=rows,
         notes=notes_path if has_notes else None,
+    )
+
+
+def pilot_report_request(
+    inputs: PilotInputs,
+    overrides: Mapping[str, str],
+    *,
+    notes: Path | None = None,
+    out_root: Path | None = None,
+    run_id: str | None = None,
+    pdf: bool = False,
+) -> ReportRequest:
+    """The report run of exported pilot files: its name and participation counts filled in."""
+    from evaluation.reporting.runner import ReportRequest
+
+    defaults = {"pilot_name": inputs.name, "invited": str(inputs.invited)}
+    return ReportRequest(
+        pilot=inputs.slug,
+        instrument=inputs.instrument,
+        responses=inputs.responses,
+        notes=notes or inputs.notes,
+        overrides={**defaults, **overrides},
+        out_root=out_root,
+        run_id=run_id,
+        pdf=pdf,
     )

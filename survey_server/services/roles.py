@@ -20,6 +20,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sessions.view": frozenset({"admin", "manager", "facilitator", "analyst"}),
     "sessions.edit": frozenset({"admin", "manager", "facilitator"}),
     "export": frozenset({"admin", "analyst"}),
+    # Read the readiness reports of a pilot; start a new report run.
+    "reports.view": frozenset({"admin", "manager", "analyst", "executive"}),
+    "reports.run": frozenset({"admin", "manager", "analyst"}),
     "tokens": frozenset({"admin", "analyst"}),
     # Add existing accounts to a pilot, or remove them.
     "members.manage": frozenset({"admin", "manager"}),

@@ -10,6 +10,7 @@ from survey_server.web.staff_api import STAFF_API_HANDLERS
 from survey_server.web.staff_auth import AUTH_HANDLERS, require_session
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 from survey_server.web.staff_pilots import PILOT_HANDLERS
+from survey_server.web.staff_reports import REPORT_HANDLERS
 from survey_server.web.staff_sessions import SESSION_HANDLERS
 
 
@@ -19,6 +20,7 @@ def staff_router() -> Router:
         route_handlers=[
             *AUTH_HANDLERS,
             *PILOT_HANDLERS,
+            *REPORT_HANDLERS,
             *SESSION_HANDLERS,
             *ADMIN_HANDLERS,
             *STAFF_API_HANDLERS,

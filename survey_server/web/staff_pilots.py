@@ -12,11 +12,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
-from survey_server.services import accounts, staff_pilots
+from survey_server.services import accounts, report_jobs, staff_pilots
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
 from survey_server.services.roles import allowed
 from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, field, page
+from survey_server.web.staff_reports import verdict_words
 
 
 @get("/staff/pilots", include_in_schema=False)
@@ -110,6 +111,11 @@ async def pilot_page(
         else []
     )
     members = await accounts.members(state.engine, pilot_id)
+    latest_report = (
+        await report_jobs.latest_report(state.engine, pilot_id, slug, state.settings.reports_dir)
+        if allowed(session.user.role, "reports.view")
+        else None
+    )
     return page(
         session,
         "pilot.html",
@@ -119,6 +125,8 @@ async def pilot_page(
         members=members,
         max_batch=staff_pilots.MAX_BATCH,
         refresh=refresh == "1",
+        latest_report=latest_report,
+        verdicts=verdict_words(),
     )
 
 

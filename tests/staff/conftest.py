@@ -95,6 +95,10 @@ class StaffSite:
     def tokens(self, slug: str, count: int = 1) -> list[str]:
         return [i.token for i in self.run(lambda e: invite(e, slug, count))]
 
+    @property
+    def reports_dir(self) -> Path:
+        return self.client.app.state.settings.reports_dir
+
     def browser(self, email: str | None = None) -> Browser:
         """A new browser; signed in as `email` when given."""
         browser = Browser(self.client)
@@ -105,8 +109,14 @@ class StaffSite:
 
 
 @pytest.fixture
-def staff_site(database_url: str) -> Iterator[StaffSite]:
-    app = create_app(Settings(database_url=database_url, base_url="http://testserver"))
+def staff_site(database_url: str, tmp_path: Path) -> Iterator[StaffSite]:
+    app = create_app(
+        Settings(
+            database_url=database_url,
+            base_url="http://testserver",
+            reports_dir=tmp_path / "reports",
+        )
+    )
     with TestClient(app=app) as client:
         yield StaffSite(database_url, client)
 

@@ -13,6 +13,7 @@ import pytest
 from survey_server.services.focus_groups import NoteInput, add_note, create_session
 from survey_server.services.roles import PERMISSIONS
 from tests.staff.conftest import ROLES, Browser, StaffSite, csrf_of
+from tests.staff.test_reports import write_run_folder
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ ROUTES = [
     Route("GET", "/staff/api/v1/pilots/{slug}/notes.csv", "export"),
     Route("GET", "/staff/api/v1/pilots/{slug}/codebook.json", "export"),
     Route("GET", "/staff/api/v1/pilots/{slug}/codebook.csv", "export"),
+    Route("GET", "/staff/pilots/{slug}/reports", "reports.view"),
+    Route("GET", "/staff/pilots/{slug}/reports/progress", "reports.view"),
+    Route("GET", "/staff/pilots/{slug}/reports/{run}/{file}", "reports.view"),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/reports",
+        "reports.run",
+        data=(("language", "en"), ("alpha", "0.05")),
+    ),
     Route("POST", "/staff/pilots/{slug}/waves/pre", "pilot.manage", data=(("status", "open"),)),
     Route("POST", "/staff/pilots/{slug}/invitations", "pilot.manage", data=(("count", "1"),)),
     Route(
@@ -115,7 +125,9 @@ def _objects(site: StaffSite, slug: str) -> dict[str, str]:
         invited = await invite(engine, slug, 1)  # type: ignore[arg-type]
         return {"slug": slug, "sid": str(sid), "nid": str(nid), "pid": invited[0].participant_id}
 
-    return site.run(seed)
+    ids = site.run(seed)
+    run = write_run_folder(site.reports_dir / slug, "20261101-090000-abcd")
+    return {**ids, "run": run.name, "file": "report.html"}
 
 
 def _call(browser: Browser, route: Route, ids: dict[str, str], csrf: str) -> int:
@@ -183,6 +195,7 @@ def test_matrix_covers_every_staff_route(staff_site: StaffSite) -> None:
             path.replace("{slug:str}", "{slug}")
             .replace("{session_id:int}", "{sid}")
             .replace("{note_id:int}", "{nid}")
+            .replace("{run_id:str}/{file_name:str}", "{run}/{file}")
         )
         for method in route.methods - {"HEAD", "OPTIONS"}:  # type: ignore[attr-defined]
             if (method, normalised) not in {
