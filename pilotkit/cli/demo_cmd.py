@@ -70,7 +70,12 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
     if token:
         click.echo(f"participant form (post-pilot wave open): {settings.base_url}/f/{token}")
     for report in reports:
-        click.echo(f"readiness report: {report}")
+        run_folder = report.parent
+        click.echo(
+            f"readiness report: {settings.base_url}/staff/pilots/{run_folder.parent.name}/"
+            f"reports/{run_folder.name}/report.html  (after signing in)"
+        )
+        click.echo(f"  file: {report}")
     click.echo(
         f"staff sign-in: {settings.base_url}/staff/sign-in  (demo password: "
         f"{result.staff.password})"

@@ -62,11 +62,14 @@ def test_demo_command_writes_both_reports(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "participant form (post-pilot wave open): http://127.0.0.1:8123/f/" in result.stdout
     reports = [
-        line.split(": ", 1)[1]
-        for line in result.stdout.splitlines()
-        if line.startswith("readiness report: ")
+        line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("  file: ")
     ]
     assert len(reports) == 2
+    urls = [line for line in result.stdout.splitlines() if line.startswith("readiness report: ")]
+    assert urls[0].startswith(
+        f"readiness report: http://127.0.0.1:8123/staff/pilots/{CRM_PILOT_SLUG}/reports/"
+        f"{Path(reports[0]).parent.name}/report.html"
+    )
     crm_html = Path(reports[0]).read_text()
     assert "Not ready for a wider rollout" in crm_html
     assert "Every Parks case, I type twice." in crm_html  # a quote from the notes in the DB
