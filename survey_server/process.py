@@ -91,9 +91,11 @@ def start_server(
 
 
 @contextmanager
-def live_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
+def live_server(
+    database_url: str, *, workers: int = 1, extra_env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """Start the server, yield its base URL, stop it."""
-    server = start_server(database_url, workers=workers)
+    server = start_server(database_url, workers=workers, extra_env=extra_env)
     try:
         yield server.base
     finally:

@@ -268,6 +268,9 @@ async def latest_report(
 
 async def claim_next(engine: Engine, worker: str) -> ClaimedJob | None:
     """Take the oldest queued job, or None; atomic across processes and engines."""
+    # An idle worker polls: a plain read keeps it from taking SQLite's write lock.
+    if not await ReportJob.exists().where(ReportJob.status == "queued"):
+        return None
     now = _now()
     # One UPDATE picks and flips the job. PostgreSQL skips rows another worker is
     # claiming; SQLite serialises writers (BEGIN IMMEDIATE), so no row can be taken twice.

@@ -129,3 +129,76 @@ def test_staff_walkthrough_with_axe(tmp_path: Path) -> None:
         expect(page.get_by_text("note.create")).to_be_visible()
         check("audit")
         browser.close()
+
+
+def _seed_report_pilot(database_url: str) -> None:
+    from dataclasses import replace
+
+    from pilotkit.demo.builder import build_linked_pilot
+    from pilotkit.demo.scenarios import CRM_SCENARIO
+    from pilotkit.instruments import load_instrument
+
+    async def main() -> None:
+        async with connected(database_url) as engine:
+            await build_linked_pilot(
+                engine,
+                slug="crm",
+                name="311 CRM pilot",
+                instrument=load_instrument("pilot-core"),
+                scenario=replace(CRM_SCENARIO, participants=24),
+            )
+
+    _seed_admin(database_url)
+    asyncio.run(main())
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_report_started_in_the_browser_shows_progress_then_opens(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = (
+        Path(os.environ["PILOTKIT_SCREENSHOTS"]) if "PILOTKIT_SCREENSHOTS" in os.environ else None
+    )
+    database_url = f"sqlite:///{tmp_path / 'reports.sqlite3'}"
+    _seed_report_pilot(database_url)
+    env = {"PILOTKIT_REPORTS_DIR": str(tmp_path / "reports"), "PILOTKIT_REPORT_KERNELS": "1"}
+    with (
+        live_server(database_url, extra_env=env) as base,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+
+        def check(name: str) -> None:
+            assert _serious(page) == [], name
+            if shots:
+                shots.mkdir(parents=True, exist_ok=True)
+                for width in (360, 1280):
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+                page.set_viewport_size({"width": 360, "height": 800})
+
+        page.goto(f"{base}/staff/pilots/crm")
+        page.get_by_label("E-mail address").fill("root@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("No finished report yet.")).to_be_visible()
+        page.get_by_role("link", name="All reports").click()
+        expect(page.get_by_role("heading", name="Readiness reports")).to_be_visible()
+        check("reports-empty")
+        page.go_back()
+        page.get_by_role("button", name="Start a report now").click()
+        # queued, then running with a progress bar, then reloaded with its links
+        expect(page.locator(".run progress")).to_be_visible()
+        check("reports-running")
+        opened = page.get_by_role("link", name="Open the report")
+        expect(opened).to_be_visible(timeout=240_000)
+        check("reports-done")
+        opened.click()
+        expect(page.get_by_text("311 CRM pilot").first).to_be_visible()
+        if shots:
+            page.screenshot(path=str(shots / "report-360.png"), full_page=True)
+        browser.close()
