@@ -46,6 +46,8 @@ VERDICT_COLOURS = {
     "declined": OKABE_ITO["vermillion"],
 }
 SEVERITY_ORDER = ["blocker", "major", "minor", "none"]
+#: characters per line of a question's label in the answers figure
+LIKERT_LABEL_WIDTH = 58
 SEVERITY_COLOURS = {
     "blocker": OKABE_ITO["vermillion"],
     "major": OKABE_ITO["orange"],
@@ -76,6 +78,11 @@ def _decimal_ticks(axis: matplotlib.axis.Axis, decimal: str) -> None:
     """Write an axis's tick numbers with the report language's decimal sign."""
     if decimal != ".":
         axis.set_major_formatter(_DecimalFormatter(decimal))
+
+
+def _two_lines(text: str, width: int = 90) -> str:
+    """An axis label too wide for its figure, broken after its first "; "."""
+    return text.replace("; ", ";\n", 1) if len(text) > width else text
 
 
 def use_report_style() -> None:
@@ -161,7 +168,7 @@ def forest_plot(
     )
     axis.set_xlim(-limit * 1.35, limit * 1.35)
     _decimal_ticks(axis.xaxis, m.style.decimal)
-    axis.set_xlabel(m("figures.forest_axis", unit=unit or m("areas.unit")))
+    axis.set_xlabel(_two_lines(m("figures.forest_axis", unit=unit or m("areas.unit"))))
     axis.set_ylim(-0.7, len(frame) - 0.3)
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.forest_title"))
@@ -186,7 +193,14 @@ def likert_diverging(
     colours = sns.color_palette("PuOr", k)  # orange = disagree, purple = agree
     rows = distribution.groupby(["label", "wave"], sort=False)
     keys = list(rows.groups.keys())
-    figure, axis = plt.subplots(figsize=(10, 0.55 * len(keys) + 1.8))
+    # whole questions, wrapped (Spanish ones run to two lines), rather than cut off
+    row_labels = [
+        wrap(m("figures.likert_row", label=label, wave=wave), LIKERT_LABEL_WIDTH)
+        for label, wave in reversed(keys)
+    ]
+    lines = max((label.count("\n") + 1 for label in row_labels), default=1)
+    row_height = max(0.55, 0.21 * lines + 0.25)
+    figure, axis = plt.subplots(figsize=(10, row_height * len(keys) + 1.8))
     middle = (k + 1) / 2
     for y, key in enumerate(reversed(keys)):
         shares = (
@@ -208,10 +222,7 @@ def likert_diverging(
                     color="black",
                 )
             left += share
-    axis.set_yticks(
-        range(len(keys)),
-        [m("figures.likert_row", label=label, wave=wave) for label, wave in reversed(keys)],
-    )
+    axis.set_yticks(range(len(keys)), row_labels)
     axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
     axis.set_xlim(-1, 1)
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: m.percent(abs(v))))
@@ -267,7 +278,8 @@ def score_distributions(scores: pd.DataFrame, *, title: str = "", language: str 
     axis.set_ylabel("")
     axis.set_xlabel(m("figures.scores_axis"))
     _decimal_ticks(axis.xaxis, m.style.decimal)
-    axis.legend(title="", loc="lower right")
+    # above the plot, right: inside it the legend hid the last area's points
+    axis.legend(title="", loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
     axis.set_title(title or m("figures.scores_title"))
     return figure
 
@@ -280,7 +292,11 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "", language: str = 
     """
     m = texts(language)
     frame = rates.reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(8, 0.8 * len(frame) + 1.3))
+    labels = [wrap(label, 40) for label in frame["label"]]
+    # a question over three or four lines (Spanish ones run longer) needs a taller row
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    row_height = max(0.8, 0.22 * lines + 0.3)
+    figure, axis = plt.subplots(figsize=(8, row_height * len(frame) + 1.3))
     for y, row in zip(range(len(frame))[::-1], frame.itertuples(index=False), strict=True):
         if pd.isna(row.pre_rate) or pd.isna(row.post_rate):
             axis.text(
@@ -303,7 +319,7 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "", language: str = 
             fontsize=10,
             transform=axis.get_yaxis_transform(),
         )
-    axis.set_yticks(range(len(frame))[::-1], [wrap(label) for label in frame["label"]])
+    axis.set_yticks(range(len(frame))[::-1], labels)
     axis.set_xlim(-0.02, 1.02)
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: m.percent(v)))
     axis.set_ylim(-0.6, len(frame) - 0.4)

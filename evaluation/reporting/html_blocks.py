@@ -49,7 +49,8 @@ def report_css() -> str:
 .pk .verdict { border-left: .5rem solid; padding: .8rem 1.2rem; background: #f6f6f6;
                margin: 1rem 0; }
 .pk .verdict .word { font-size: 1.6rem; font-weight: 700; }
-.pk table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+.pk table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem;
+            table-layout: auto; }
 .pk th, .pk td { text-align: left !important; padding: .45rem .6rem;
                  border-bottom: 1px solid #ddd; vertical-align: top; }
 .pk th { font-weight: 600; background: #fafafa; }
@@ -58,6 +59,10 @@ def report_css() -> str:
                  background: #f4f8fb; }
 .pk .small { color: #4a4a4a; font-size: .9rem; }
 .pk code { font-size: .85rem; }
+@media (max-width: 480px) {
+  .pk th, .pk td { padding: .4rem .3rem; }
+  .pk .light { white-space: normal; }
+}
 </style>"""
 
 
@@ -109,17 +114,19 @@ def headline_block(
 def traffic_light_block(overview: pd.DataFrame, lang: str = "en") -> str:
     """One row per area: light, status in words, change, reliability warning."""
     m = texts(lang)
+    # the note column only when an area has a note: on a phone every column counts
+    with_note = any(bool(note) for note in overview["reliability_note"])
+    columns = ("area", "status", "change", "note") if with_note else ("area", "status", "change")
     rows = []
     for row in overview.itertuples(index=False):
         colour, symbol = _LIGHT.get(row.light, _LIGHT["grey"])
         change = "" if pd.isna(row.mean_change) else m.number(row.mean_change, "+.2f")
-        note = e(row.reliability_note) if row.reliability_note else ""
+        note = f'<td class="small">{e(row.reliability_note)}</td>' if with_note else ""
         rows.append(
             f"<tr><td>{e(row.label)}</td>"
             f'<td class="light" style="color:{colour}">{symbol} {e(row.status)}</td>'
-            f'<td>{change}</td><td class="small">{note}</td></tr>'
+            f"<td>{change}</td>{note}</tr>"
         )
-    columns = ("area", "status", "change", "note")
     head = "".join(f"<th>{e(m(f'areas.column_{name}'))}</th>" for name in columns)
     return (
         f'<div class="pk"><table><thead><tr>{head}</tr></thead><tbody>'

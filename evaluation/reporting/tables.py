@@ -185,7 +185,7 @@ def likert_distribution(
     lang: str,
     *,
     min_group: int = MIN_GROUP,
-    label_width: int = 60,
+    label_width: int = 120,
 ) -> pd.DataFrame:
     """Share of each answer per item and wave, reverse-coded so that higher is better.
 
