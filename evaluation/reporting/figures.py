@@ -192,7 +192,9 @@ def likert_diverging(
     k = len(level_labels)
     colours = sns.color_palette("PuOr", k)  # orange = disagree, purple = agree
     rows = distribution.groupby(["label", "wave"], sort=False)
-    keys = list(rows.groups.keys())
+    # questions in the instrument's order, each before then after (`groups` sorts its keys,
+    # which put "after" above "before" in English and the questions in alphabetical order)
+    keys = list(dict.fromkeys(zip(distribution["label"], distribution["wave"], strict=True)))
     # whole questions, wrapped (Spanish ones run to two lines), rather than cut off
     row_labels = [
         wrap(m("figures.likert_row", label=label, wave=wave), LIKERT_LABEL_WIDTH)
