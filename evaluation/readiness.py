@@ -21,6 +21,7 @@ figure; the most severe verdict among the fired rules wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from evaluation.attrition import Attrition
 from evaluation.dimensions import DimensionResult
@@ -46,12 +47,27 @@ class ReadinessRules:
 
 @dataclass(frozen=True)
 class Finding:
-    """One fired rule: its name, the verdict it asks for, the dimension and the reason."""
+    """One fired rule: its name, the verdict it asks for, the dimension and the reason.
+
+    `values` holds the figures the reason is written from (changes, counts, thresholds),
+    so a report can write the same reason in another language; summary.json keeps only
+    the English `reason` (`summary_fields`).
+    """
 
     rule: str
     verdict: str
     reason: str
     dimension: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def summary_fields(self) -> dict[str, Any]:
+        """The finding as summary.json writes it (without `values`)."""
+        return {
+            "rule": self.rule,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "dimension": self.dimension,
+        }
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,18 @@ def _change_sentence(result: DimensionResult, alpha: float) -> str:
     return f"{result.label} {direction}{amount} {_scale(result)}{_ci(result, alpha)}"
 
 
+def _change_values(result: DimensionResult, alpha: float) -> dict[str, Any]:
+    c = result.comparison
+    return {
+        "change": c.mean_change,
+        "ci_low": c.ci_low,
+        "ci_high": c.ci_high,
+        "level": 1 - alpha,
+        "scale_min": result.scale_min,
+        "scale_max": result.scale_max,
+    }
+
+
 def _dimension_findings(
     result: DimensionResult, rules: ReadinessRules, alpha: float, design: Design
 ) -> list[Finding]:
@@ -115,6 +143,7 @@ def _dimension_findings(
                 f"{_ci(result, alpha)}: a drop larger than chance explains, even allowing "
                 "for every area tested.",
                 result.id,
+                _change_values(result, alpha),
             )
         )
     elif result.verdict == "inconclusive" and rules.inconclusive_is_conditional:
@@ -131,7 +160,16 @@ def _dimension_findings(
                 "enough to call a change once every area tested is allowed for, nor small "
                 f"enough to call no change (within {margin} points; n = {analysed})."
             )
-        found.append(Finding("dimension_inconclusive", "conditional", reason, result.id))
+        values = {
+            **_change_values(result, alpha),
+            "testable": c.p_value is not None,
+            "n_pre": result.n_pre,
+            "n_post": result.n_post,
+            "n_paired": result.n_paired,
+            "n": analysed,
+            "margin": result.margin,
+        }
+        found.append(Finding("dimension_inconclusive", "conditional", reason, result.id, values))
     reliability = result.reliability_pre.alpha
     if reliability is not None and reliability < rules.reliability_threshold:
         found.append(
@@ -142,6 +180,7 @@ def _dimension_findings(
                 f"{reliability:.2f} before the pilot, below "
                 f"{rules.reliability_threshold:.2f}), so its score is a rough measure.",
                 result.id,
+                {"reliability": reliability, "threshold": rules.reliability_threshold},
             )
         )
     miskeyed = result.reliability_pre.negative_items
@@ -153,6 +192,7 @@ def _dimension_findings(
                 f"{result.label}: question(s) {', '.join(miskeyed)} run against the others "
                 "(negative item-total correlation); check their wording or reverse-coding.",
                 result.id,
+                {"items": list(miskeyed)},
             )
         )
     return found
@@ -178,6 +218,7 @@ def decide_readiness(
                     "insufficient_data",
                     f"Only {n} participant{'s' if n != 1 else ''} answered the '{wave}' wave; at "
                     f"least {rules.min_respondents_per_wave} are needed for a verdict.",
+                    values={"n": n, "wave": wave, "minimum": rules.min_respondents_per_wave},
                 )
             )
     for result in dimensions:
@@ -194,6 +235,13 @@ def decide_readiness(
                 f"answer after it ({attrition.n_dropouts} of {attrition.n_baseline}; "
                 f"{attrition.level}: "
                 f"above {threshold:.0%}).",
+                values={
+                    "rate": attrition.rate,
+                    "n_dropouts": attrition.n_dropouts,
+                    "n_baseline": attrition.n_baseline,
+                    "level": attrition.level,
+                    "threshold": threshold,
+                },
             )
         )
     if attrition.applicable:
@@ -229,6 +277,11 @@ def _dropout_findings(attrition: Attrition, alpha: float, labels: dict[str, str]
                 "people; more than chance explains): the results after the pilot "
                 "may not speak for everyone.",
                 c.dimension,
+                {
+                    "difference": c.difference,
+                    "n_dropouts": c.n_dropouts,
+                    "n_completers": c.n_completers,
+                },
             )
         )
     return found
@@ -249,9 +302,14 @@ def _note_findings(
         reason = f"Focus groups raised a {concern.severity} concern about {names}{detail}"
         if not reason.endswith((".", "!", "?")):
             reason += "."
+        values = {
+            "severity": concern.severity,
+            "dimensions": list(concern.dimensions),
+            "text": concern.text,
+        }
         # one finding per dimension named, so each shows as an area of concern
         found.extend(
-            Finding(f"{concern.severity}_concern", verdict, reason, dimension)
+            Finding(f"{concern.severity}_concern", verdict, reason, dimension, values)
             for dimension in concern.dimensions
         )
     return found

@@ -124,7 +124,7 @@ class EvaluationResult:
                 "verdict": self.readiness.verdict,
                 "reasons": list(self.readiness.reasons),
                 "areas_of_concern": [asdict(a) for a in self.readiness.areas_of_concern],
-                "findings": [asdict(f) for f in self.readiness.findings],
+                "findings": [f.summary_fields() for f in self.readiness.findings],
                 "rules": asdict(self.rules),
             },
             # -- added keys ------------------------------------------------------------

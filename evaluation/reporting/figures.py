@@ -4,7 +4,9 @@ Each function takes a small tidy DataFrame (columns named in its docstring), ret
 matplotlib Figure and draws nothing else: the notebooks decide what to show and save.
 Colours come from colour-blind-safe palettes (Okabe-Ito for categories, ColorBrewer
 PuOr for agree/disagree) and every colour is doubled by a text label, so nothing is read
-from colour alone. Fonts are sized for a report read on a laptop or a phone.
+from colour alone. Fonts are sized for a report read on a laptop or a phone. Titles, axis labels and
+legends come from the catalog of the report's language (`language`, see
+`evaluation.reporting.i18n`), numbers are written its way.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+
+from evaluation.reporting.i18n import texts
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common CVDs.
 OKABE_ITO = {
@@ -41,13 +45,9 @@ VERDICT_COLOURS = {
     "inconclusive": OKABE_ITO["yellow"],
     "declined": OKABE_ITO["vermillion"],
 }
-VERDICT_WORDS = {
-    "improved": "improved",
-    "no_change": "no real change",
-    "inconclusive": "unclear",
-    "declined": "declined",
-}
 SEVERITY_ORDER = ["blocker", "major", "minor", "none"]
+#: characters per line of a question's label in the answers figure
+LIKERT_LABEL_WIDTH = 58
 SEVERITY_COLOURS = {
     "blocker": OKABE_ITO["vermillion"],
     "major": OKABE_ITO["orange"],
@@ -61,6 +61,28 @@ def wrap(label: str, width: int = 34) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+class _DecimalFormatter(matplotlib.ticker.ScalarFormatter):
+    """matplotlib's tick labels with another decimal sign ("0,5" in Spanish)."""
+
+    def __init__(self, decimal: str) -> None:
+        super().__init__()
+        self.decimal = decimal
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", self.decimal)
+
+
+def _decimal_ticks(axis: matplotlib.axis.Axis, decimal: str) -> None:
+    """Write an axis's tick numbers with the report language's decimal sign."""
+    if decimal != ".":
+        axis.set_major_formatter(_DecimalFormatter(decimal))
+
+
+def _two_lines(text: str, width: int = 90) -> str:
+    """An axis label too wide for its figure, broken after its first "; "."""
+    return text.replace("; ", ";\n", 1) if len(text) > width else text
 
 
 def use_report_style() -> None:
@@ -103,12 +125,15 @@ def save(figure: Figure, folder: Path | str, name: str, *, svg: bool = False) ->
     return png
 
 
-def forest_plot(changes: pd.DataFrame, *, unit: str = "points", title: str = "") -> Figure:
+def forest_plot(
+    changes: pd.DataFrame, *, unit: str = "", title: str = "", language: str = "en"
+) -> Figure:
     """Change per dimension with its confidence interval.
 
     Columns: `label`, `mean_change`, `ci_low`, `ci_high`, `verdict`. Rows without a
     change (no data) are drawn as "no data".
     """
+    m = texts(language)
     frame = changes.reset_index(drop=True)
     height = 0.75 * len(frame) + 1.4
     figure, axis = plt.subplots(figsize=(9, height))
@@ -116,15 +141,20 @@ def forest_plot(changes: pd.DataFrame, *, unit: str = "points", title: str = "")
     for y, row in zip(positions, frame.itertuples(index=False), strict=True):
         colour = VERDICT_COLOURS.get(row.verdict, OKABE_ITO["grey"])
         if pd.isna(row.mean_change):
-            axis.text(0, y, "no data", va="center", ha="center", color=OKABE_ITO["grey"])
+            axis.text(0, y, m("figures.no_data"), va="center", ha="center", color=OKABE_ITO["grey"])
             continue
         if not (pd.isna(row.ci_low) or pd.isna(row.ci_high)):
             axis.plot(
                 [row.ci_low, row.ci_high], [y, y], color=colour, linewidth=3, solid_capstyle="round"
             )
         axis.plot(row.mean_change, y, "o", color=colour, markersize=10, markeredgecolor="white")
+        verdict = row.verdict if row.verdict in VERDICT_COLOURS else "inconclusive"
         axis.annotate(
-            f"{row.mean_change:+.2f} · {VERDICT_WORDS.get(row.verdict, row.verdict)}",
+            m(
+                "figures.forest_point",
+                change=row.mean_change,
+                verdict=m(f"figure_verdict.{verdict}"),
+            ),
             (row.mean_change, y),
             xytext=(0, 11),
             textcoords="offset points",
@@ -137,15 +167,20 @@ def forest_plot(changes: pd.DataFrame, *, unit: str = "points", title: str = "")
         np.abs(frame[["ci_low", "ci_high", "mean_change"]].to_numpy(float)), initial=0.5
     )
     axis.set_xlim(-limit * 1.35, limit * 1.35)
-    axis.set_xlabel(f"change from before to after the pilot ({unit}); bar = confidence interval")
+    _decimal_ticks(axis.xaxis, m.style.decimal)
+    axis.set_xlabel(_two_lines(m("figures.forest_axis", unit=unit or m("areas.unit"))))
     axis.set_ylim(-0.7, len(frame) - 0.3)
     axis.grid(axis="y", visible=False)
-    axis.set_title(title or "How each area changed")
+    axis.set_title(title or m("figures.forest_title"))
     return figure
 
 
 def likert_diverging(
-    distribution: pd.DataFrame, level_labels: Sequence[str], *, title: str = ""
+    distribution: pd.DataFrame,
+    level_labels: Sequence[str],
+    *,
+    title: str = "",
+    language: str = "en",
 ) -> Figure:
     """Diverging stacked bars: share of each answer, disagreement left, agreement right.
 
@@ -153,11 +188,21 @@ def likert_diverging(
     higher is better), `share` (0..1). The middle level of an odd scale is split in half
     around zero (Heiberger & Robbins 2014, "Design of diverging stacked bar charts").
     """
+    m = texts(language)
     k = len(level_labels)
     colours = sns.color_palette("PuOr", k)  # orange = disagree, purple = agree
     rows = distribution.groupby(["label", "wave"], sort=False)
-    keys = list(rows.groups.keys())
-    figure, axis = plt.subplots(figsize=(10, 0.55 * len(keys) + 1.8))
+    # questions in the instrument's order, each before then after (`groups` sorts its keys,
+    # which put "after" above "before" in English and the questions in alphabetical order)
+    keys = list(dict.fromkeys(zip(distribution["label"], distribution["wave"], strict=True)))
+    # whole questions, wrapped (Spanish ones run to two lines), rather than cut off
+    row_labels = [
+        wrap(m("figures.likert_row", label=label, wave=wave), LIKERT_LABEL_WIDTH)
+        for label, wave in reversed(keys)
+    ]
+    lines = max((label.count("\n") + 1 for label in row_labels), default=1)
+    row_height = max(0.55, 0.21 * lines + 0.25)
+    figure, axis = plt.subplots(figsize=(10, row_height * len(keys) + 1.8))
     middle = (k + 1) / 2
     for y, key in enumerate(reversed(keys)):
         shares = (
@@ -172,17 +217,17 @@ def likert_diverging(
                 axis.text(
                     left + share / 2,
                     y,
-                    f"{share:.0%}",
+                    m.percent(share),
                     ha="center",
                     va="center",
                     fontsize=9,
                     color="black",
                 )
             left += share
-    axis.set_yticks(range(len(keys)), [f"{label} ({wave})" for label, wave in reversed(keys)])
+    axis.set_yticks(range(len(keys)), row_labels)
     axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
     axis.set_xlim(-1, 1)
-    axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0%}"))
+    axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: m.percent(abs(v))))
     handles = [matplotlib.patches.Patch(color=colours[i], label=level_labels[i]) for i in range(k)]
     axis.legend(
         handles=handles,
@@ -193,15 +238,16 @@ def likert_diverging(
         fontsize=9,
     )
     axis.grid(axis="y", visible=False)
-    axis.set_title(title or "Answers before and after")
+    axis.set_title(title or m("figures.likert_title"))
     return figure
 
 
-def score_distributions(scores: pd.DataFrame, *, title: str = "") -> Figure:
+def score_distributions(scores: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
     """Each dimension's scores before and after, as boxes with the individual points.
 
     Columns: `label` (dimension), `wave`, `score`.
     """
+    m = texts(language)
     figure, axis = plt.subplots(figsize=(10, 0.9 * scores["label"].nunique() + 1.5))
     waves = list(dict.fromkeys(scores["wave"]))
     palette = dict(
@@ -232,24 +278,31 @@ def score_distributions(scores: pd.DataFrame, *, title: str = "") -> Figure:
         jitter=0.25,
     )
     axis.set_ylabel("")
-    axis.set_xlabel("score (higher is better)")
-    axis.legend(title="", loc="lower right")
-    axis.set_title(title or "Scores before and after, per area")
+    axis.set_xlabel(m("figures.scores_axis"))
+    _decimal_ticks(axis.xaxis, m.style.decimal)
+    # above the plot, right: inside it the legend hid the last area's points
+    axis.legend(title="", loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
+    axis.set_title(title or m("figures.scores_title"))
     return figure
 
 
-def before_after_rates(rates: pd.DataFrame, *, title: str = "") -> Figure:
+def before_after_rates(rates: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
     """Yes-rates before -> after for boolean items (a dumbbell chart).
 
     Columns: `label`, `pre_rate`, `post_rate`, `verdict` (words shown at the right, e.g.
     "real change" / "could be chance").
     """
+    m = texts(language)
     frame = rates.reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(8, 0.8 * len(frame) + 1.3))
+    labels = [wrap(label, 40) for label in frame["label"]]
+    # a question over three or four lines (Spanish ones run longer) needs a taller row
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    row_height = max(0.8, 0.22 * lines + 0.3)
+    figure, axis = plt.subplots(figsize=(8, row_height * len(frame) + 1.3))
     for y, row in zip(range(len(frame))[::-1], frame.itertuples(index=False), strict=True):
         if pd.isna(row.pre_rate) or pd.isna(row.post_rate):
             axis.text(
-                0.5, y, "too few answers to show", ha="center", va="center", color=OKABE_ITO["grey"]
+                0.5, y, m("yes_no.too_few"), ha="center", va="center", color=OKABE_ITO["grey"]
             )
             continue
         axis.annotate(
@@ -263,38 +316,40 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "") -> Figure:
         axis.text(
             1.03,
             y,
-            f"{row.pre_rate:.0%} → {row.post_rate:.0%}  {row.verdict}",
+            m("figures.rates_row", pre=row.pre_rate, post=row.post_rate, verdict=row.verdict),
             va="center",
             fontsize=10,
             transform=axis.get_yaxis_transform(),
         )
-    axis.set_yticks(range(len(frame))[::-1], [wrap(label) for label in frame["label"]])
+    axis.set_yticks(range(len(frame))[::-1], labels)
     axis.set_xlim(-0.02, 1.02)
-    axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: m.percent(v)))
     axis.set_ylim(-0.6, len(frame) - 0.4)
-    axis.set_xlabel("share answering yes (grey = before, blue = after)")
+    axis.set_xlabel(m("figures.rates_axis"))
     axis.grid(axis="y", visible=False)
-    axis.set_title(title or "Before → after")
+    axis.set_title(title or m("figures.rates_title"))
     return figure
 
 
-def participation(counts: pd.DataFrame, *, title: str = "") -> Figure:
+def participation(counts: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
     """Participation as horizontal bars. Columns: `stage`, `count`."""
+    m = texts(language)
     figure, axis = plt.subplots(figsize=(10, 0.55 * len(counts) + 1.2))
     sns.barplot(data=counts, y="stage", x="count", color=OKABE_ITO["blue"], ax=axis)
     for y, value in enumerate(counts["count"]):
         axis.text(value, y, f" {value}", va="center")
     axis.set_ylabel("")
-    axis.set_xlabel("people")
-    axis.set_title(title or "Who took part")
+    axis.set_xlabel(m("figures.participation_axis"))
+    axis.set_title(title or m("figures.participation_title"))
     return figure
 
 
-def concerns_by_dimension(notes: pd.DataFrame, *, title: str = "") -> Figure:
+def concerns_by_dimension(notes: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
     """Focus-group concerns per dimension, stacked by severity.
 
     Columns: `label` (dimension), `severity` (blocker | major | minor | none).
     """
+    m = texts(language)
     table = (
         notes.groupby(["label", "severity"])
         .size()
@@ -313,18 +368,18 @@ def concerns_by_dimension(notes: pd.DataFrame, *, title: str = "") -> Figure:
             values,
             left=left,
             color=SEVERITY_COLOURS[severity],
-            label=severity if severity != "none" else "no concern",
+            label=m(f"severity.{severity}" if severity != "none" else "severity.no_concern"),
             edgecolor="white",
         )
         for y, (start, value) in enumerate(zip(left, values, strict=True)):
             if value:
                 axis.text(start + value / 2, y, str(value), ha="center", va="center")
         left += values
-    axis.set_xlabel("notes")
+    axis.set_xlabel(m("figures.concerns_axis"))
     axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     axis.grid(axis="y", visible=False)
-    axis.set_title(title or "Concerns raised in focus groups")
+    axis.set_title(title or m("figures.concerns_title"))
     return figure
 
 
@@ -337,11 +392,12 @@ SENTIMENT_COLOURS = {
 }
 
 
-def sentiment_balance(notes: pd.DataFrame, *, title: str = "") -> Figure:
+def sentiment_balance(notes: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
     """Notes per area by sentiment: negative to the left, positive to the right.
 
     Columns: `label`, `sentiment` (negative | mixed | neutral | positive).
     """
+    m = texts(language)
     table = (
         notes.groupby(["label", "sentiment"])
         .size()
@@ -363,23 +419,31 @@ def sentiment_balance(notes: pd.DataFrame, *, title: str = "") -> Figure:
         ("positive", middle, positive),
     ]
     for name, left, width in segments:
-        axis.barh(y, width, left=left, color=SENTIMENT_COLOURS[name], label=name, edgecolor="white")
+        axis.barh(
+            y,
+            width,
+            left=left,
+            color=SENTIMENT_COLOURS[name],
+            label=m(f"sentiment.{name}"),
+            edgecolor="white",
+        )
     axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
     axis.set_yticks(y, table.index.tolist())
-    axis.set_xlabel("notes (negative ← → positive)")
+    axis.set_xlabel(m("figures.sentiment_axis"))
     axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):g}"))
     axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     axis.grid(axis="y", visible=False)
-    axis.set_title(title or "Sentiment of the notes, per area")
+    axis.set_title(title or m("figures.sentiment_title"))
     return figure
 
 
-def compare_changes(table: pd.DataFrame, *, title: str = "") -> Figure:
+def compare_changes(table: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
     """Change per area and pilot with CIs, pilots side by side.
 
     Columns: `label`, `pilot`, `mean_change`, `ci_low`, `ci_high`.
     """
+    m = texts(language)
     labels = list(dict.fromkeys(table["label"]))
     pilots = list(dict.fromkeys(table["pilot"]))
     palette = list(OKABE_ITO.values())
@@ -400,8 +464,9 @@ def compare_changes(table: pd.DataFrame, *, title: str = "") -> Figure:
         )
     axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
     axis.set_yticks(np.arange(len(labels))[::-1], labels)
-    axis.set_xlabel("change from before to after (points); bar = confidence interval")
+    axis.set_xlabel(m("figures.compare_axis"))
+    _decimal_ticks(axis.xaxis, m.style.decimal)
     axis.legend(title="", loc="lower right", frameon=False)
     axis.grid(axis="y", visible=False)
-    axis.set_title(title or "How each area changed, per pilot")
+    axis.set_title(title or m("figures.compare_title"))
     return figure

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import nbformat
 
+from evaluation.reporting.i18n import page_language
+
 
 def _strip_for_readers(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     kept = []
@@ -40,13 +42,17 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
     from nbconvert import HTMLExporter
 
     notebook = nbformat.read(str(notebook_path), as_version=4)
+    # the page's lang attribute and title follow the report's `language` parameter
+    language, page_title = page_language(notebook.metadata, notebook_path.stem)
     exporter = HTMLExporter(
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=language,
     )
-    title = notebook.metadata.get("title") or html_path.stem.replace("_", " ").title()
+    title = page_title or notebook.metadata.get("title") or html_path.stem.replace("_", " ").title()
+    notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(
         _strip_for_readers(notebook), resources={"metadata": {"name": title}}
     )

@@ -2,18 +2,21 @@
 
 Plain HTML with a small stylesheet, shown through `IPython.display.HTML`, so the
 nbconvert export (inputs excluded) reads like a document. Every text is escaped; colours
-are always doubled by words and symbols.
+are always doubled by words and symbols. The words come from the catalog of the report's
+language (`lang`, see `evaluation.reporting.i18n`).
 """
 
 from __future__ import annotations
 
 import html
 import platform
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 
+from evaluation.reporting.i18n import texts
+from evaluation.reporting.reasons import areas_of_concern
 from evaluation.reporting.tables import headline
 from evaluation.result import EvaluationResult
 from pilotkit.instruments import Instrument
@@ -46,7 +49,8 @@ def report_css() -> str:
 .pk .verdict { border-left: .5rem solid; padding: .8rem 1.2rem; background: #f6f6f6;
                margin: 1rem 0; }
 .pk .verdict .word { font-size: 1.6rem; font-weight: 700; }
-.pk table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+.pk table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem;
+            table-layout: auto; }
 .pk th, .pk td { text-align: left !important; padding: .45rem .6rem;
                  border-bottom: 1px solid #ddd; vertical-align: top; }
 .pk th { font-weight: 600; background: #fafafa; }
@@ -55,6 +59,10 @@ def report_css() -> str:
                  background: #f4f8fb; }
 .pk .small { color: #4a4a4a; font-size: .9rem; }
 .pk code { font-size: .85rem; }
+@media (max-width: 480px) {
+  .pk th, .pk td { padding: .4rem .3rem; }
+  .pk .light { white-space: normal; }
+}
 </style>"""
 
 
@@ -62,77 +70,104 @@ def headline_block(
     pilot_name: str, instrument: Instrument, result: EvaluationResult, lang: str
 ) -> str:
     """The first screen: pilot, verdict in words, the reasons, the areas of concern."""
-    head = headline(result)
+    m = texts(lang)
+    head = headline(result, instrument, lang)
     colour, symbol = _VERDICT_STYLE[head.verdict]
     design = result.design
-    reasons = "".join(f"<li>{e(r)}</li>" for r in head.reasons) or "<li>No rule fired.</li>"
-    concerns = result.readiness.areas_of_concern
+    reasons = "".join(f"<li>{e(r)}</li>" for r in head.reasons)
+    reasons = reasons or f"<li>{e(m('headline.no_reasons'))}</li>"
+    concerns = areas_of_concern(result, instrument, lang)
     if concerns:
         concern_items = "".join(
-            f"<li><strong>{e(area.label)}</strong>: {e(' '.join(area.reasons))}</li>"
-            for area in concerns
+            f"<li><strong>{e(label)}</strong>: {e(' '.join(texts_))}</li>"
+            for label, texts_ in concerns
         )
-        concern_html = (
-            f"<h2>Areas of concern to address before a rollout</h2><ul>{concern_items}</ul>"
-        )
+        concern_html = f"<h2>{e(m('headline.concerns_title'))}</h2><ul>{concern_items}</ul>"
     else:
-        concern_html = "<h2>Areas of concern</h2><p>None found.</p>"
+        concern_html = (
+            f"<h2>{e(m('headline.concerns_none_title'))}</h2>"
+            f"<p>{e(m('headline.concerns_none'))}</p>"
+        )
     title = instrument.text(instrument.title, lang)
-    both = f", {design.n_paired} both times" if design.n_paired else ""
-    return f"""<div class="pk">
+    n_before = design.n[design.baseline]
+    both = m("headline.both", n=design.n_paired) if design.n_paired else ""
+    answered = m.plural(
+        "headline.answered",
+        n_before,
+        n_before=n_before,
+        n_after=design.n[design.follow_up],
+        both=both,
+    )
+    return f"""<div class="pk" lang="{e(lang)}">
 <h1>{e(pilot_name)}</h1>
-<p class="sub">{e(title)} · {design.n[design.baseline]} people answered before the pilot,
-{design.n[design.follow_up]} after it{both}.</p>
+<p class="sub">{e(title)} · {e(answered)}</p>
 <div class="verdict" style="border-color:{colour}">
   <div class="word" style="color:{colour}">{symbol} {e(head.title)}</div>
   <p>{e(head.explanation)}</p>
 </div>
-<h2>Why</h2>
+<h2>{e(m("headline.why"))}</h2>
 <ul>{reasons}</ul>
 {concern_html}
 </div>"""
 
 
-def traffic_light_block(overview: pd.DataFrame) -> str:
+def traffic_light_block(overview: pd.DataFrame, lang: str = "en") -> str:
     """One row per area: light, status in words, change, reliability warning."""
+    m = texts(lang)
+    # the note column only when an area has a note: on a phone every column counts
+    with_note = any(bool(note) for note in overview["reliability_note"])
+    columns = ("area", "status", "change", "note") if with_note else ("area", "status", "change")
     rows = []
     for row in overview.itertuples(index=False):
         colour, symbol = _LIGHT.get(row.light, _LIGHT["grey"])
-        change = "" if pd.isna(row.mean_change) else f"{row.mean_change:+.2f}"
-        note = e(row.reliability_note) if row.reliability_note else ""
+        change = "" if pd.isna(row.mean_change) else m.number(row.mean_change, "+.2f")
+        note = f'<td class="small">{e(row.reliability_note)}</td>' if with_note else ""
         rows.append(
             f"<tr><td>{e(row.label)}</td>"
             f'<td class="light" style="color:{colour}">{symbol} {e(row.status)}</td>'
-            f'<td>{change}</td><td class="small">{note}</td></tr>'
+            f"<td>{change}</td>{note}</tr>"
         )
+    head = "".join(f"<th>{e(m(f'areas.column_{name}'))}</th>" for name in columns)
     return (
-        '<div class="pk"><table><thead><tr><th>Area</th><th>Status</th>'
-        "<th>Change</th><th>Note</th></tr></thead><tbody>"
+        f'<div class="pk"><table><thead><tr>{head}</tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table></div>"
     )
 
 
-def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame) -> str:
+def _severity(m: Callable[..., str], severity: str) -> str:
+    """A severity code in words (an unknown code is shown as it is)."""
+    try:
+        return m(f"severity.{severity}")
+    except KeyError:
+        return severity
+
+
+def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") -> str:
+    """Quotes (area and severity only, never a name) and the follow-up actions."""
+    m = texts(lang)
     parts = ['<div class="pk">']
     if len(quotes):
-        parts.append("<h3>In their words</h3>")
+        parts.append(f"<h3>{e(m('focus.in_their_words'))}</h3>")
         for row in quotes.itertuples(index=False):
+            concern = m("focus.quote_concern", severity=_severity(m, row.severity))
             parts.append(
                 f'<blockquote>“{e(row.quote)}”<br><span class="small">'
-                f"{e(row.label)} · {e(row.severity)} concern</span></blockquote>"
+                f"{e(row.label)} · {e(concern)}</span></blockquote>"
                 if row.severity != "none"
                 else f'<blockquote>“{e(row.quote)}”<br><span class="small">{e(row.label)}'
                 "</span></blockquote>"
             )
     if len(actions):
+        head = "".join(
+            f"<th>{e(m(f'focus.column_{name}'))}</th>" for name in ("area", "severity", "action")
+        )
         parts.append(
-            "<h3>Follow-up actions agreed in the sessions</h3><table><thead><tr>"
-            "<th>Area</th><th>Severity</th><th>Action</th></tr></thead><tbody>"
+            f"<h3>{e(m('focus.actions_title'))}</h3><table><thead><tr>{head}</tr></thead><tbody>"
         )
         for row in actions.itertuples(index=False):
             parts.append(
-                f"<tr><td>{e(row.label)}</td><td>{e(row.severity)}</td>"
+                f"<tr><td>{e(row.label)}</td><td>{e(_severity(m, row.severity))}</td>"
                 f"<td>{e(row.action)}</td></tr>"
             )
         parts.append("</tbody></table>")
@@ -144,12 +179,21 @@ def themes_block(notes: pd.DataFrame, instrument: Instrument, lang: str) -> str:
     """The notes' texts grouped by area, most severe first (no session or names)."""
     from evaluation.reporting.tables import concerns_by_area_texts
 
+    m = texts(lang)
+
+    def sentiment_word(sentiment: str) -> str:
+        try:
+            return m(f"sentiment.{sentiment}")
+        except KeyError:
+            return sentiment
+
     parts = ['<div class="pk">']
     for label, entries in concerns_by_area_texts(notes, instrument, lang).items():
         items = "".join(
-            f"<li><strong>{e(severity)}</strong> · {e(sentiment)}: {e(text)}</li>"
+            f"<li><strong>{e(_severity(m, severity))}</strong> · "
+            f"{e(sentiment_word(sentiment))}: {e(text)}</li>"
             if severity != "none"
-            else f"<li>{e(sentiment)}: {e(text)}</li>"
+            else f"<li>{e(sentiment_word(sentiment))}: {e(text)}</li>"
             for severity, sentiment, text in entries
         )
         parts.append(f"<h3>{e(label)}</h3><ul>{items}</ul>")
@@ -157,12 +201,21 @@ def themes_block(notes: pd.DataFrame, instrument: Instrument, lang: str) -> str:
     return "".join(parts)
 
 
-def methods_block(result: EvaluationResult, parameters: Mapping[str, Any]) -> str:
+def _method(m: Callable[..., str], name: str, text: str) -> tuple[str, str]:
+    """A method's name and text in the catalog's language; summary.json's when it has none."""
+    try:
+        return m(f"methods.name.{name}"), m(f"methods.text.{name}")
+    except KeyError:
+        return name.replace("_", " "), text
+
+
+def methods_block(result: EvaluationResult, parameters: Mapping[str, Any], lang: str = "en") -> str:
     """Tests, corrections, margins, software versions, input checksum and parameters."""
+    m = texts(lang)
     summary = result.to_summary()
     methods = "".join(
-        f"<tr><th>{e(name.replace('_', ' '))}</th><td>{e(text)}</td></tr>"
-        for name, text in summary["methods"].items()
+        f"<tr><th>{e(name)}</th><td>{e(text)}</td></tr>"
+        for name, text in (_method(m, *entry) for entry in summary["methods"].items())
     )
     params = "".join(
         f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>" for k, v in parameters.items()
@@ -171,42 +224,60 @@ def methods_block(result: EvaluationResult, parameters: Mapping[str, Any]) -> st
     versions = ", ".join(f"{k} {v}" for k, v in sorted(software.items()))
     inputs = summary.get("input", {})
     checksum = inputs.get("responses_sha256", "")
-    design = (
-        f"{summary['design']} design; {summary['n_paired']} people answered both rounds; "
-        f"margin {'half the baseline SD of each area' if result.margin is None else result.margin}"
+    margin = (
+        m("methods.margin_default")
+        if result.margin is None
+        else m("methods.margin_value", margin=result.margin)
     )
+    design = m(
+        "methods.design",
+        design=m(f"methods.design_{summary['design']}"),
+        n_paired=summary["n_paired"],
+        margin=margin,
+        alpha=result.alpha,
+        level=1 - result.alpha,
+    )
+    responses = m("methods.responses", rows=inputs.get("rows", "?"))
     return f"""<div class="pk small">
-<p>{e(design)}. Significance level {result.alpha:g}; intervals at {100 * (1 - result.alpha):g}%.</p>
+<p>{e(design)}</p>
 <table><tbody>{methods}</tbody></table>
-<h3>Parameters of this run</h3>
+<h3>{e(m("methods.parameters"))}</h3>
 <table><tbody>{params}</tbody></table>
-<p>Responses: {inputs.get("rows", "?")} rows, SHA-256 <code>{e(checksum)}</code>.</p>
-<p>Software: {e(versions)}.</p>
+<p>{e(responses)} <code>{e(checksum)}</code>.</p>
+<p>{e(m("methods.software", versions=versions))}</p>
 </div>"""
 
 
-def comparison_block(loaded: pd.DataFrame, table: pd.DataFrame) -> str:
+def comparison_block(loaded: pd.DataFrame, table: pd.DataFrame, lang: str = "en") -> str:
     """Verdict per pilot, then the change per area and pilot."""
+    m = texts(lang)
     rows = []
     for row in loaded.itertuples(index=False):
-        colour, symbol = _VERDICT_STYLE.get(row.verdict, _VERDICT_STYLE["insufficient_data"])
+        verdict = row.verdict if row.verdict in _VERDICT_STYLE else "insufficient_data"
+        colour, symbol = _VERDICT_STYLE[verdict]
         rows.append(
             f'<tr><td>{e(row.name)}</td><td style="color:{colour}" class="light">'
-            f"{symbol} {e(row.verdict.replace('_', ' '))}</td>"
+            f"{symbol} {e(m(f'verdict.{verdict}.short'))}</td>"
             f"<td>{row.n_pre}</td><td>{row.n_post}</td></tr>"
         )
     pivot = table.pivot_table(index="label", columns="pilot", values="mean_change", sort=False)
     head = "".join(f"<th>{e(c)}</th>" for c in pivot.columns)
     body = "".join(
         f"<tr><td>{e(label)}</td>"
-        + "".join("<td>–</td>" if pd.isna(v) else f"<td>{v:+.2f}</td>" for v in values)
+        + "".join("<td>–</td>" if pd.isna(v) else f"<td>{m.number(v, '+.2f')}</td>" for v in values)
         + "</tr>"
         for label, values in zip(pivot.index, pivot.to_numpy(), strict=True)
     )
+    columns = "".join(
+        f"<th>{e(m(f'compare.column_{name}'))}</th>"
+        for name in ("pilot", "verdict", "before", "after")
+    )
     return (
-        '<div class="pk"><table><thead><tr><th>Pilot</th><th>Verdict</th><th>Before</th>'
-        "<th>After</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        f"<table><thead><tr><th>Area</th>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        f'<div class="pk"><table><thead><tr>{columns}</tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+        f"<table><thead><tr><th>{e(m('compare.column_area'))}</th>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
     )
 
 

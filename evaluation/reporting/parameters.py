@@ -8,11 +8,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluation.reporting.i18n import report_languages
 from pilotkit.errors import PilotkitError
 
 
 class ReportParameterError(PilotkitError):
     """A report parameter with a value the report cannot use."""
+
+
+def check_language(language: str, instrument_languages: list[str] | None) -> None:
+    """The report's language must be offered by the instrument and have the report's texts."""
+    catalogs = report_languages()
+    offered = catalogs if instrument_languages is None else instrument_languages
+    if language in offered and language in catalogs:
+        return
+    usable = [lang for lang in offered if lang in catalogs]
+    raise ReportParameterError(
+        f"language '{language}' cannot be used: the instrument offers {', '.join(offered)}, "
+        f"the report's texts exist in {', '.join(catalogs)}"
+        + (f" (choose {' or '.join(usable)})" if usable else "")
+    )
 
 
 def check_report_parameters(
@@ -61,9 +76,6 @@ def check_report_parameters(
         raise ReportParameterError(
             f"min_group must be at least 5 (smaller groups could identify people), not {min_group}"
         )
-    if languages is not None and language not in languages:
-        raise ReportParameterError(
-            f"language '{language}' is not offered by the instrument ({', '.join(languages)})"
-        )
+    check_language(language, languages)
     if invited < 0:
         raise ReportParameterError(f"invited must be 0 (unknown) or more, not {invited}")

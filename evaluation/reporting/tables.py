@@ -1,7 +1,10 @@
 """Report-ready tables and plain-language texts, built from an evaluation result.
 
-The notebooks call these and draw the frames with `evaluation.reporting.figures`; all
-privacy rules of the report live here, where they are tested:
+The notebooks call these and draw the frames with `evaluation.reporting.figures`. Every
+word a reader sees comes from the catalog of the report's language (`lang`, see
+`evaluation.reporting.i18n`); codes (verdicts, severities) stay as they are in the frames
+so the figures can colour and order by them. All privacy rules of the report live here,
+where they are tested:
 
 - a group (a wave's answers to an item, a dimension's scores in a wave) with fewer than
   `min_group` respondents is suppressed, never shown as a share or a distribution;
@@ -22,6 +25,8 @@ import pandas as pd
 
 from evaluation.notes import GENERAL, note_dimensions
 from evaluation.prepare import prepare_answers
+from evaluation.reporting.i18n import texts
+from evaluation.reporting.reasons import readiness_reasons
 from evaluation.result import EvaluationResult
 from evaluation.scoring import scores_frame
 from pilotkit.instruments import Instrument
@@ -29,25 +34,12 @@ from pilotkit.instruments import Instrument
 #: Smallest group shown in a report (smaller ones could identify a person).
 MIN_GROUP = 5
 
-VERDICT_HEADLINES = {
-    "ready": "Ready for a wider rollout",
-    "conditional": "Ready with conditions",
-    "not_ready": "Not ready for a wider rollout",
-    "insufficient_data": "Not enough answers to decide",
-}
-VERDICT_EXPLANATIONS = {
-    "ready": "The pilot met every readiness rule: no area got worse and no serious concern "
-    "was raised.",
-    "conditional": "The pilot can be rolled out once the concerns below are addressed.",
-    "not_ready": "At least one area got worse, or a concern was raised that blocks a rollout.",
-    "insufficient_data": "Too few people answered to judge the pilot; collect more answers.",
-}
-#: A dimension verdict in words, and its traffic light.
-DIMENSION_STATUS = {
-    "improved": ("Improved", "green"),
-    "no_change": ("Held steady", "green"),
-    "inconclusive": ("Unclear", "amber"),
-    "declined": ("Got worse", "red"),
+#: A dimension verdict's traffic light (its words are `status.<verdict>` in the catalog).
+DIMENSION_LIGHT = {
+    "improved": "green",
+    "no_change": "green",
+    "inconclusive": "amber",
+    "declined": "red",
 }
 
 
@@ -61,26 +53,32 @@ class Headline:
     reasons: list[str]
 
 
-def headline(result: EvaluationResult) -> Headline:
-    readiness = result.readiness
+def headline(
+    result: EvaluationResult, instrument: Instrument | None = None, lang: str = "en"
+) -> Headline:
+    """The verdict in words and its reasons, in `lang` (labels from `instrument`)."""
+    verdict = result.readiness.verdict
+    m = texts(lang)
     return Headline(
-        verdict=readiness.verdict,
-        title=VERDICT_HEADLINES[readiness.verdict],
-        explanation=VERDICT_EXPLANATIONS[readiness.verdict],
-        reasons=list(readiness.reasons),
+        verdict=verdict,
+        title=m(f"verdict.{verdict}.title"),
+        explanation=m(f"verdict.{verdict}.explanation"),
+        reasons=readiness_reasons(result, instrument, lang),
     )
 
 
 def _label(instrument: Instrument, dimension_id: str | None, lang: str) -> str:
     if dimension_id in (None, "", GENERAL):
-        return "The pilot in general"
+        return texts(lang)("labels.general_title")
     try:
         return instrument.text(instrument.dimension(dimension_id).label, lang)
     except KeyError:
         return str(dimension_id)
 
 
-_WAVE_WORDS = {"pre": "before", "post": "after"}
+def _wave_word(wave: str, lang: str) -> str:
+    """`pre`/`post` as "before"/"after" in `lang`; another wave keeps its id."""
+    return texts(lang)(f"waves.{wave}") if wave in ("pre", "post") else wave
 
 
 def wave_label(instrument: Instrument, wave: str, lang: str) -> str:
@@ -88,7 +86,7 @@ def wave_label(instrument: Instrument, wave: str, lang: str) -> str:
     for spec in instrument.waves or []:
         if spec.id == wave and spec.label is not None:
             return instrument.text(spec.label, lang)
-    return _WAVE_WORDS.get(wave, wave)
+    return _wave_word(wave, lang)
 
 
 def _none_to_nan(value: float | None) -> float:
@@ -104,22 +102,25 @@ def dimension_overview(
     status, light, reliability, reliability_note. Dimensions analysed on fewer than
     `min_group` people show no figures.
     """
+    m = texts(lang)
     rows = []
     for dim in result.dimensions:
         c = dim.comparison
         n = dim.n_paired if result.design.paired else min(dim.n_pre, dim.n_post)
         shown = n >= min_group
-        status, light = DIMENSION_STATUS.get(dim.verdict, ("Unclear", "amber"))
+        verdict = dim.verdict if dim.verdict in DIMENSION_LIGHT else "inconclusive"
+        status, light = m(f"status.{verdict}"), DIMENSION_LIGHT[verdict]
         rel = dim.reliability_pre.alpha
         note = ""
         if rel is not None and rel < result.rules.reliability_threshold:
-            note = (
-                f"Its questions agree only weakly (Cronbach's alpha {rel:.2f}, below "
-                f"{result.rules.reliability_threshold:.2f}): read this area with care."
+            note = m(
+                "status.reliability_note",
+                reliability=rel,
+                threshold=result.rules.reliability_threshold,
             )
             light = "red" if light == "red" else "amber"
         if not shown:
-            status, light = "Too few answers to show", "grey"
+            status, light = m("status.too_few"), "grey"
         rows.append(
             {
                 "id": dim.id,
@@ -184,7 +185,7 @@ def likert_distribution(
     lang: str,
     *,
     min_group: int = MIN_GROUP,
-    label_width: int = 60,
+    label_width: int = 120,
 ) -> pd.DataFrame:
     """Share of each answer per item and wave, reverse-coded so that higher is better.
 
@@ -243,6 +244,7 @@ def boolean_changes(
     Columns: id, label, n_pre, n_post, pre_rate, post_rate, p_adjusted, verdict. Rates of
     a wave with fewer than `min_group` answers are suppressed (NaN).
     """
+    m = texts(lang)
     rows = []
     for item in result.items:
         if item.type != "boolean":
@@ -252,13 +254,13 @@ def boolean_changes(
         small = item.n_pre < min_group or item.n_post < min_group
         p = item.p_adjusted
         if small:
-            verdict = "too few answers to show"
+            verdict = m("yes_no.too_few")
         elif p is None:
-            verdict = "not tested"
+            verdict = m("yes_no.not_tested")
         elif p < result.alpha:
-            verdict = "a real change"
+            verdict = m("yes_no.real_change")
         else:
-            verdict = "could be chance"
+            verdict = m("yes_no.could_be_chance")
         rows.append(
             {
                 "id": item.id,
@@ -286,16 +288,21 @@ def boolean_changes(
     )
 
 
-def participation(result: EvaluationResult, invited: int | None = None) -> pd.DataFrame:
+def participation(
+    result: EvaluationResult, invited: int | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """People at each stage: invited (when known), answered each wave, answered both."""
+    m = texts(lang)
     design = result.design
     stages: list[tuple[str, int]] = []
     if invited is not None and invited > 0:
-        stages.append(("Invited", int(invited)))
+        stages.append((m("participation.invited"), int(invited)))
     for wave in (design.baseline, design.follow_up):
-        stages.append((f"Answered {_WAVE_WORDS.get(wave, wave)}", int(design.n[wave])))
+        stages.append(
+            (m("participation.answered", wave=_wave_word(wave, lang)), int(design.n[wave]))
+        )
     if design.n_paired:
-        stages.append(("Answered both", int(design.n_paired)))
+        stages.append((m("participation.both"), int(design.n_paired)))
     return pd.DataFrame(stages, columns=["stage", "count"])
 
 
@@ -383,35 +390,36 @@ def follow_up_actions(notes: pd.DataFrame, instrument: Instrument, lang: str) ->
     )
 
 
-def bullet_list(lines: Sequence[str]) -> str:
+def bullet_list(lines: Sequence[str], lang: str = "en") -> str:
     """Markdown bullets (for `IPython.display.Markdown`)."""
-    return "\n".join(f"- {line}" for line in lines) if lines else "- none"
+    if not lines:
+        return f"- {texts(lang)('words.none')}"
+    return "\n".join(f"- {line}" for line in lines)
 
 
 def attrition_text(result: EvaluationResult, instrument: Instrument, lang: str) -> str:
     """Attrition in plain words, with the drop-out bias check (Markdown)."""
+    m = texts(lang)
     attrition = result.attrition
     if not attrition.applicable or attrition.rate is None:
-        return f"_Drop-outs_: {attrition.note}"
-    level = {"red": "high", "amber": "notable"}.get(attrition.level or "", "low")
-    text = (
-        f"**{attrition.n_dropouts} of {attrition.n_baseline}** people who answered before the "
-        f"pilot did not answer after it ({attrition.rate:.0%}, {level})."
+        why = "anonymous" if instrument.anonymous else "unlinked"
+        return m(f"attrition.not_measurable_{why}")
+    level = attrition.level if attrition.level in ("red", "amber") else "green"
+    text = m(
+        "attrition.rate",
+        n_dropouts=attrition.n_dropouts,
+        n_baseline=attrition.n_baseline,
+        rate=attrition.rate,
+        level=m(f"attrition.level_{level}"),
     )
     differing = [
         c for c in attrition.comparisons if c.p_adjusted is not None and c.p_adjusted < result.alpha
     ]
     if attrition.comparisons and not differing:
-        text += (
-            " Those who left had answered much like those who stayed, so the drop-outs "
-            "are unlikely to bias the comparison."
-        )
+        text += m("attrition.alike")
     elif differing:
         names = ", ".join(_label(instrument, c.dimension, lang) for c in differing)
-        text += (
-            f" Those who left had answered differently before the pilot in: {names}. "
-            "The comparison may be biased in these areas."
-        )
+        text += m("attrition.differ", names=names)
     return text
 
 

@@ -84,3 +84,20 @@ def test_scores_rates_participation_concerns(tmp_path: Path) -> None:
         }
     )
     check(figures.concerns_by_dimension(notes), tmp_path, "concerns")
+
+
+def test_likert_rows_follow_the_questions_before_then_after() -> None:
+    rows = [
+        {"label": label, "wave": wave, "level": level, "share": 0.5}
+        for label in ("Zeta question", "Alpha question")
+        for wave in ("before", "after")
+        for level in (1, 2)
+    ]
+    figure = figures.likert_diverging(pd.DataFrame(rows), ["No", "Yes"])
+    top_down = [t.get_text() for t in figure.axes[0].get_yticklabels()][::-1]
+    assert top_down == [
+        "Zeta question (before)",
+        "Zeta question (after)",
+        "Alpha question (before)",
+        "Alpha question (after)",
+    ]

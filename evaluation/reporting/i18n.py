@@ -1,0 +1,180 @@
+"""The report's own words in each language: one YAML catalog per language in `locales/`.
+
+The instrument carries its own texts (items, dimensions, scales) in its languages; every
+other word a reader sees (headings, verdicts, reasons, figure labels, the methods
+appendix) comes from `locales/<language>.yaml`. A catalog is a nested mapping of texts
+with `str.format` placeholders; `texts(language)` loads it as `Messages`:
+
+    m = texts("es")
+    m("verdict.ready.title")                       # "Listo para el despliegue"
+    m("reasons.high_attrition", rate=0.125, ...)   # numbers written the Spanish way
+
+Numbers are formatted with the placeholder's Python format spec (`{change:+.2f}`,
+`{rate:.0%}`, `{level:g}`), then written with the catalog's `number` conventions: its
+decimal sign and its percent pattern (Spanish: "12,5 %" with a non-breaking space).
+Integers are written as they are (no thousands separator in either language: counts in a
+report stay small). A text with a `one`/`other` mapping is a plural form chosen by
+`m.plural(key, count, ...)`.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pilotkit.errors import PilotkitError
+
+LOCALES = Path(__file__).with_name("locales")
+
+#: Keys of a catalog that configure formatting rather than hold reader-facing text.
+SETTINGS_KEY = "number"
+
+
+class UnknownLanguageError(PilotkitError):
+    """No catalog exists for the requested report language."""
+
+
+def report_languages() -> list[str]:
+    """The languages the report can be written in (one catalog file each), sorted."""
+    return sorted(path.stem for path in LOCALES.glob("*.yaml"))
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted keys for nested mappings; a `{one, other}` mapping is one plural entry."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and set(value) <= {"one", "other"} and "other" in value:
+            flat[name] = {form: str(text) for form, text in value.items()}
+        elif isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How a language writes numbers: its decimal sign and where the percent sign goes."""
+
+    decimal: str = "."
+    percent: str = "{value}%"
+
+
+class _Formatter(string.Formatter):
+    """`str.format` whose numbers follow a language's `NumberStyle`."""
+
+    def __init__(self, style: NumberStyle) -> None:
+        self.style = style
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return super().format_field(value, format_spec)
+        if format_spec.endswith("%"):
+            inner = format_spec[:-1]
+            # "{x:.1%}" is a share written as a percentage; "{x:%}" shows as many digits as needed
+            inner = inner + "f" if inner and inner[-1].isdigit() else inner or "g"
+            digits = format(value * 100, inner).replace(".", self.style.decimal)
+            return self.style.percent.format(value=digits)
+        return format(value, format_spec).replace(".", self.style.decimal)
+
+
+class Messages:
+    """One language's catalog: `m(key, **values)`, `m.plural(key, n, **values)`, numbers."""
+
+    def __init__(self, language: str, entries: Mapping[str, Any], style: NumberStyle) -> None:
+        self.language = language
+        self.entries = dict(entries)
+        self.style = style
+        self._formatter = _Formatter(style)
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        entry = self._entry(key)
+        if isinstance(entry, dict):
+            raise KeyError(f"'{key}' has plural forms: use plural()")
+        return self._formatter.format(entry, **values)
+
+    def plural(self, key: str, count: float, /, **values: Any) -> str:
+        """The `one` form when `count` is 1 (English and Spanish alike), else `other`."""
+        entry = self._entry(key)
+        if not isinstance(entry, dict):
+            return self._formatter.format(entry, **values)
+        form = "one" if abs(count) == 1 and "one" in entry else "other"
+        return self._formatter.format(entry[form], **values)
+
+    def section(self, prefix: str, /, **values: Any) -> str:
+        """A report section's Markdown: `<prefix>.heading`, then `<prefix>.intro` if any."""
+        heading = self(f"{prefix}.heading", **values)
+        if f"{prefix}.intro" not in self.entries:
+            return heading
+        return f"{heading}\n\n{self(f'{prefix}.intro', **values)}"
+
+    def number(self, value: float, spec: str = ".2f") -> str:
+        """A number written in this language, e.g. `number(-0.5, "+.2f")` -> "-0,50"."""
+        return self._formatter.format_field(value, spec)
+
+    def percent(self, share: float, digits: int = 0) -> str:
+        """A share (0..1) as a percentage, e.g. `percent(0.125, 1)` -> "12,5 %"."""
+        return self._formatter.format_field(share, f".{digits}%")
+
+    def join(self, names: list[str]) -> str:
+        """Names in a sentence: "A, B and C" / "A, B y C"."""
+        if len(names) <= 1:
+            return "".join(names)
+        return self("words.list", first=", ".join(names[:-1]), last=names[-1])
+
+    def _entry(self, key: str) -> str | dict[str, str]:
+        try:
+            return self.entries[key]
+        except KeyError:
+            raise KeyError(f"the '{self.language}' report catalog has no text '{key}'") from None
+
+
+def load_catalog(path: Path) -> tuple[dict[str, Any], NumberStyle]:
+    """A catalog file's texts (dotted keys) and its number conventions."""
+    tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    settings = tree.pop(SETTINGS_KEY, {}) or {}
+    style = NumberStyle(
+        decimal=str(settings.get("decimal", ".")),
+        percent=str(settings.get("percent", "{value}%")),
+    )
+    return _flatten(tree), style
+
+
+@cache
+def texts(language: str) -> Messages:
+    """The report's texts in `language`; `UnknownLanguageError` names the ones there are."""
+    path = LOCALES / f"{language}.yaml"
+    if not language or "/" in language or not path.is_file():
+        raise UnknownLanguageError(
+            f"the report has no texts in '{language}' (it has {', '.join(report_languages())})"
+        )
+    entries, style = load_catalog(path)
+    return Messages(language, entries, style)
+
+
+def page_language(metadata: Mapping[str, Any], page: str) -> tuple[str, str | None]:
+    """The language an executed report notebook ran in, and its page title in it.
+
+    papermill records the parameters it injected; a run without `language` used the
+    notebooks' default, English. The title is `page.<notebook name>` (None if absent).
+    """
+    parameters = (metadata.get("papermill") or {}).get("parameters") or {}
+    language = str(parameters.get("language") or "en")
+    try:
+        m = texts(language)
+    except UnknownLanguageError:
+        return "en", None
+    title = m.entries.get(f"page.{page}")
+    return language, title if isinstance(title, str) else None
+
+
+def placeholders(text: str) -> set[str]:
+    """The placeholder names a catalog text uses (for checking translations)."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}

@@ -1,0 +1,158 @@
+"""The verdict's reasons and the areas of concern, written in the report's language.
+
+summary.json keeps the English reasons the evaluation wrote (a public contract). The
+report writes each reason again from its finding's rule and `values`, with the catalog
+of the report's language and the instrument's labels in that language; in English the
+two read the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from evaluation.notes import GENERAL
+from evaluation.readiness import SEVERITY_ORDER, Finding
+from evaluation.reporting.i18n import Messages, texts
+from evaluation.result import EvaluationResult
+from pilotkit.instruments import Instrument
+
+
+def area_labels(
+    result: EvaluationResult, instrument: Instrument | None, lang: str, *, title: bool = False
+) -> dict[str, str]:
+    """Dimension id -> label in `lang` (the result's labels without an instrument).
+
+    `general` (notes about the pilot as a whole) reads "the pilot in general" inside a
+    sentence, or capitalised with `title=True`.
+    """
+    m = texts(lang)
+    labels = {d.id: d.label for d in result.dimensions}
+    if instrument is not None:
+        labels.update({d.id: instrument.text(d.label, lang) for d in instrument.dimensions})
+    labels[GENERAL] = m("labels.general_title" if title else "labels.general")
+    return labels
+
+
+def _points(m: Messages, value: float) -> str:
+    return m.plural("reasons.points", abs(value), value=abs(value))
+
+
+def _scale(m: Messages, values: Mapping[str, Any]) -> str:
+    low, high = values.get("scale_min"), values.get("scale_max")
+    if low is None or high is None:
+        return m("reasons.scale_unknown")
+    key = "reasons.scale_negative" if low < 0 else "reasons.scale_range"
+    return m(key, min=low, max=high)
+
+
+def _ci(m: Messages, values: Mapping[str, Any]) -> str:
+    low, high = values.get("ci_low"), values.get("ci_high")
+    if low is None or high is None:
+        return ""
+    return m("reasons.ci", level=values["level"], low=low, high=high)
+
+
+def _change(m: Messages, label: str, values: Mapping[str, Any]) -> str:
+    change = values.get("change")
+    if change is None:
+        return m("reasons.change_none", label=label)
+    key = "rose" if change > 0 else "fell" if change < 0 else "flat"
+    return m(
+        f"reasons.change_{key}",
+        label=label,
+        points=_points(m, change),
+        scale=_scale(m, values),
+        ci=_ci(m, values),
+    )
+
+
+def finding_text(finding: Finding, labels: Mapping[str, str], m: Messages) -> str:
+    """One finding's reason in the catalog's language."""
+    v = finding.values
+    if not v:  # a finding built without its figures: only the English reason exists
+        return finding.reason
+    label = labels.get(finding.dimension or "", finding.dimension or "")
+    rule = finding.rule
+    if rule == "too_few_respondents":
+        return m.plural("reasons.too_few_respondents", v["n"], **v)
+    if rule == "dimension_declined":
+        return m(
+            "reasons.dimension_declined",
+            label=label,
+            points=_points(m, v["change"]),
+            scale=_scale(m, v),
+            ci=_ci(m, v),
+        )
+    if rule == "dimension_inconclusive" and not v["testable"]:
+        return m("reasons.dimension_untestable", label=label, **v)
+    if rule == "dimension_inconclusive":
+        margin = v.get("margin")
+        return m(
+            "reasons.dimension_inconclusive",
+            change=_change(m, label, v),
+            margin=m("reasons.margin_default")
+            if margin is None
+            else m("reasons.margin", margin=margin),
+            n=v["n"],
+        )
+    if rule == "weak_reliability":
+        return m("reasons.weak_reliability", label=label, **v)
+    if rule == "miskeyed_item":
+        items = v["items"]
+        return m.plural("reasons.miskeyed_item", len(items), label=label, items=", ".join(items))
+    if rule == "high_attrition":
+        level = m(f"reasons.attrition_level.{v['level']}")
+        return m("reasons.high_attrition", **{**v, "level": level})
+    if rule == "dropout_difference":
+        higher = v["difference"] > 0
+        return m(
+            "reasons.dropout_difference",
+            label=label,
+            points=_points(m, v["difference"]),
+            direction=m("reasons.dropout_higher" if higher else "reasons.dropout_lower"),
+            n_dropouts=v["n_dropouts"],
+            n_completers=v["n_completers"],
+        )
+    if rule.endswith("_concern"):
+        names = m("reasons.names_separator").join(labels.get(d, d) for d in v["dimensions"])
+        text = m("reasons.concern", severity=m(f"severity.{v['severity']}"), names=names)
+        if v["text"]:
+            text += m("reasons.concern_detail", text=v["text"])
+        return text if text.endswith((".", "!", "?")) else text + "."
+    return finding.reason
+
+
+def readiness_reasons(
+    result: EvaluationResult, instrument: Instrument | None, lang: str
+) -> list[str]:
+    """Every reason, most severe first, each once (as `Readiness.reasons` orders them)."""
+    m = texts(lang)
+    labels = area_labels(result, instrument, lang)
+    findings = result.readiness.findings
+    if not findings:
+        summary = m("reasons.ready_separator").join(
+            m("reasons.ready_item", label=labels[d.id], verdict=m(f"dimension_verdict.{d.verdict}"))
+            for d in result.dimensions
+        )
+        return [m("reasons.ready", summary=summary) if summary else m("reasons.ready_empty")]
+    ordered = sorted(findings, key=lambda f: -SEVERITY_ORDER.index(f.verdict))
+    return list(dict.fromkeys(finding_text(f, labels, m) for f in ordered))
+
+
+def areas_of_concern(
+    result: EvaluationResult, instrument: Instrument | None, lang: str
+) -> list[tuple[str, list[str]]]:
+    """(area label, its reasons) for every area a rule named, in the order found."""
+    m = texts(lang)
+    labels = area_labels(result, instrument, lang)
+    titles = area_labels(result, instrument, lang, title=True)
+    grouped: dict[str, list[str]] = {}
+    for finding in result.readiness.findings:
+        if finding.dimension is None:
+            continue
+        reasons = grouped.setdefault(finding.dimension, [])
+        text = finding_text(finding, labels, m)
+        if text not in reasons:
+            reasons.append(text)
+    return [(titles.get(dim, dim), reasons) for dim, reasons in grouped.items()]

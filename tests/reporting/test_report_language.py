@@ -1,0 +1,203 @@
+"""`-p language es` gives a report entirely in Spanish; English stays as it was."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from evaluation.reporting.runner import ReportRequest, run_report
+from pilotkit.demo.scenarios import CRM_SCENARIO, crm_notes
+from pilotkit.demo.synthetic import simulate_responses
+from pilotkit.instruments import load_instrument
+from tests.helpers import REPO_ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+INSTRUMENT = REPO_ROOT / "instruments" / "pilot-core.yaml"
+
+#: Words of the report itself that must not reach a Spanish reader (data such as the
+#: facilitators' notes and quotes stay in the language they were written in).
+ENGLISH = [
+    "Not ready",
+    "Ready for",
+    ">Why<",
+    "Areas of concern",
+    "people answered",
+    "both times",
+    "Area by area",
+    "Each dot is",
+    "Everyone's scores",
+    "The questions behind each area",
+    "Who took part",
+    "What the focus groups said",
+    "In their words",
+    "Follow-up actions",
+    "How this report was made",
+    "Significance level",
+    "Parameters of this run",
+    "Improved",
+    "Held steady",
+    "Got worse",
+    "Focus groups raised",
+    "declined by",
+    "points on a",
+    "did not answer after it",
+    "Those who left",
+    "design;",
+    "Reverse-coded items",
+    "Rollout readiness report",
+    "<th>Area</th>",
+    "<th>Status</th>",
+    "<th>Severity</th>",
+    "major concern",
+    "blocker concern",
+]
+ENGLISH_FOCUS_GROUPS = [
+    "Focus groups:",
+    "notes from the sessions",
+    "Concerns by area and severity",
+    "Sentiment balance",
+    "Themes per area",
+    "Quotes and follow-up actions",
+    "negative:",
+    "positive:",
+]
+
+
+@pytest.fixture(scope="module")
+def pilot_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pilot-es")
+    responses = folder / "responses.csv"
+    simulate_responses(load_instrument("pilot-core"), CRM_SCENARIO).to_csv(responses, index=False)
+    notes = folder / "notes.csv"
+    crm_notes().to_csv(notes, index=False)
+    return {"responses": responses, "notes": notes, "folder": folder}
+
+
+def _run(pilot_files: dict[str, Path], language: str):
+    return run_report(
+        ReportRequest(
+            pilot="crm",
+            instrument=INSTRUMENT,
+            responses=pilot_files["responses"],
+            notes=pilot_files["notes"],
+            overrides={"pilot_name": "Piloto CRM", "language": language},
+            out_root=pilot_files["folder"] / "reports",
+            run_id=f"run-{language}",
+        ),
+        progress=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def spanish(pilot_files):
+    return _run(pilot_files, "es")
+
+
+@pytest.fixture(scope="module")
+def english(pilot_files):
+    return _run(pilot_files, "en")
+
+
+def _text(page: str) -> str:
+    """What a reader sees: no style, scripts or tags."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<html lang="[^"]*">', " ", page)
+    return html.unescape(page)
+
+
+def test_spanish_report_is_in_spanish(spanish) -> None:
+    page = spanish.report_html.read_text(encoding="utf-8")
+    assert '<html lang="es">' in page
+    assert "<title>Informe de preparación para el despliegue</title>" in page
+    text = _text(page)
+    for spanish_text in (
+        "No está listo para el despliegue",
+        "Por qué",
+        "Áreas que requieren atención antes del despliegue",
+        "Área por área",
+        "Las preguntas de cada área",
+        "Quiénes participaron",
+        "Qué dijeron los grupos focales",
+        "Cómo se elaboró este informe",
+        "Facilidad para hacer el trabajo: bajó 0,",
+        "intervalo de confianza del 95\u00a0%",
+    ):
+        assert spanish_text in text, spanish_text
+    found = [phrase for phrase in ENGLISH if phrase in text]
+    assert found == []
+
+
+def test_spanish_focus_groups_page(spanish) -> None:
+    page = spanish.html[1].read_text(encoding="utf-8")
+    assert '<html lang="es">' in page
+    text = _text(page)
+    assert "Grupos focales: Piloto CRM" in text and "Temas por área" in text
+    found = [phrase for phrase in ENGLISH_FOCUS_GROUPS if phrase in text]
+    assert found == []
+
+
+def test_summary_is_the_same_bytes_in_every_language(spanish, english, pilot_files) -> None:
+    out = pilot_files["folder"] / "evaluate.json"
+    result = run_cli(
+        "evaluate",
+        "--instrument",
+        "pilot-core",
+        "--responses",
+        str(pilot_files["responses"]),
+        "--notes",
+        str(pilot_files["notes"]),
+        "--json",
+        str(out),
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stderr
+    assert spanish.summary.read_bytes() == out.read_bytes()
+    assert english.summary.read_bytes() == out.read_bytes()
+
+
+def test_english_report_keeps_its_words(english) -> None:
+    page = english.report_html.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert "<title>Rollout readiness report</title>" in page
+    text = _text(page)
+    summary = json.loads(english.summary.read_text())
+    for reason in summary["readiness"]["reasons"]:
+        assert reason in text, reason
+    for heading in (
+        "Not ready for a wider rollout",
+        "Area by area",
+        "Everyone's scores, before and after",
+        "Who took part",
+        "What the focus groups said",
+        "How this report was made",
+        "people answered before the pilot",
+    ):
+        assert heading in text, heading
+
+
+def test_unsupported_language_is_one_clear_error(pilot_files) -> None:
+    result = run_cli(
+        "report",
+        "--instrument",
+        "pilot-core",
+        "--responses",
+        str(pilot_files["responses"]),
+        "--out",
+        str(pilot_files["folder"] / "bad"),
+        "-p",
+        "language",
+        "fr",
+        "--no-progress",
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(lines) == 1
+    assert (
+        "language 'fr' cannot be used: the instrument offers en, es, "
+        "the report's texts exist in en, es" in lines[0]
+    )
