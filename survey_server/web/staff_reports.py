@@ -40,15 +40,19 @@ class PilotProgress(msgspec.Struct):
 
 
 def report_languages() -> list[str]:
-    """Languages the report's own words are written in."""
-    return ["en"]
+    """Languages the report's own words are written in (one catalog each)."""
+    from evaluation.reporting.i18n import report_languages as catalogs
+
+    return catalogs()
 
 
 def verdict_words() -> dict[str, str]:
-    """The report's own headline for each verdict, so the list and the report agree."""
-    from evaluation.reporting.tables import VERDICT_HEADLINES
+    """The English report's headline for each verdict (the staff pages are in English)."""
+    from evaluation.readiness import SEVERITY_ORDER
+    from evaluation.reporting.i18n import texts
 
-    return dict(VERDICT_HEADLINES)
+    messages = texts("en")
+    return {verdict: messages(f"verdict.{verdict}.title") for verdict in SEVERITY_ORDER}
 
 
 async def _reports_page(
