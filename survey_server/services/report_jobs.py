@@ -263,6 +263,18 @@ async def latest_report(
     return next((run for run in runs if run.status == "succeeded"), None)
 
 
+async def latest_reports(
+    engine: Engine, pilots: list[tuple[int, str]], reports_root: Path
+) -> dict[str, ReportRunInfo]:
+    """The newest finished report of each (id, slug) pilot that has one."""
+    found: dict[str, ReportRunInfo] = {}
+    for pilot_id, slug in pilots:
+        latest = await latest_report(engine, pilot_id, slug, reports_root)
+        if latest is not None:
+            found[slug] = latest
+    return found
+
+
 # --- the worker's side ---------------------------------------------------------------
 
 

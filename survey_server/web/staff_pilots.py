@@ -23,7 +23,16 @@ from survey_server.web.staff_reports import report_languages, verdict_words
 @get("/staff/pilots", include_in_schema=False)
 async def pilots_page(state: State, session: SignedIn) -> Template:
     pilots = await staff_pilots.pilots_for(state.engine, session.user)
-    return page(session, "pilots.html", "Pilots", pilots=pilots)
+    reports = (
+        await report_jobs.latest_reports(
+            state.engine, [(p.id, p.slug) for p in pilots], state.settings.reports_dir
+        )
+        if allowed(session.user.role, "reports.view")
+        else {}
+    )
+    return page(
+        session, "pilots.html", "Pilots", pilots=pilots, reports=reports, verdicts=verdict_words()
+    )
 
 
 def _new_pilot_page(

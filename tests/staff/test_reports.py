@@ -77,6 +77,8 @@ def test_executive_lists_and_opens_a_command_line_run(team: StaffSite) -> None:
     link = "/staff/pilots/alpha/reports/20261101-090000-abcd/report.html"
     assert link in listing.text
     assert "Latest report" in executive.get("/staff/pilots/alpha").text
+    assert link in executive.get("/staff/pilots").text
+    assert link not in team.browser("facilitator@example.org").get("/staff/pilots").text
 
     opened = executive.get(link)
     assert opened.status_code == 200
