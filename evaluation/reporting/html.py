@@ -8,9 +8,20 @@ error outputs never reach an executive's page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from queue import Empty, SimpleQueue
+from typing import TYPE_CHECKING
 
 import nbformat
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+
+#: Exporters ready for reuse: building one and compiling its lab templates costs more than
+#: exporting a report, and one exporter must not serve two threads at once.
+_IDLE_EXPORTERS: SimpleQueue[HTMLExporter] = SimpleQueue()
 
 
 def _strip_for_readers(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -35,20 +46,34 @@ def _strip_for_readers(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode
     return notebook
 
 
+@contextmanager
+def _exporter() -> Iterator[HTMLExporter]:
+    try:
+        exporter = _IDLE_EXPORTERS.get_nowait()
+    except Empty:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    yield exporter
+    _IDLE_EXPORTERS.put(exporter)
+
+
 def export_html(notebook_path: Path, html_path: Path) -> Path:
     """Write `html_path`: outputs and markdown only, images embedded, no code."""
-    from nbconvert import HTMLExporter
+    return export_notebook_html(nbformat.read(str(notebook_path), as_version=4), html_path)
 
-    notebook = nbformat.read(str(notebook_path), as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
+
+def export_notebook_html(notebook: nbformat.NotebookNode, html_path: Path) -> Path:
+    """`export_html` from a notebook in memory (which it strips of code and set-up cells)."""
     title = notebook.metadata.get("title") or html_path.stem.replace("_", " ").title()
-    body, _ = exporter.from_notebook_node(
-        _strip_for_readers(notebook), resources={"metadata": {"name": title}}
-    )
+    with _exporter() as exporter:
+        body, _ = exporter.from_notebook_node(
+            _strip_for_readers(notebook), resources={"metadata": {"name": title}}
+        )
     html_path.write_text(body, encoding="utf-8")
     return html_path
