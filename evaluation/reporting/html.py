@@ -8,11 +8,22 @@ error outputs never reach an executive's page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from queue import Empty, SimpleQueue
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from evaluation.reporting.i18n import page_language
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+
+#: Exporters ready for reuse: building one and compiling its lab templates costs more than
+#: exporting a report, and one exporter must not serve two threads at once.
+_IDLE_EXPORTERS: SimpleQueue[HTMLExporter] = SimpleQueue()
 
 
 def _strip_for_readers(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -37,24 +48,48 @@ def _strip_for_readers(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode
     return notebook
 
 
+@contextmanager
+def _exporter() -> Iterator[HTMLExporter]:
+    try:
+        exporter = _IDLE_EXPORTERS.get_nowait()
+    except Empty:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    yield exporter
+    _IDLE_EXPORTERS.put(exporter)
+
+
 def export_html(notebook_path: Path, html_path: Path) -> Path:
     """Write `html_path`: outputs and markdown only, images embedded, no code."""
-    from nbconvert import HTMLExporter
-
     notebook = nbformat.read(str(notebook_path), as_version=4)
+    return export_notebook_html(notebook, html_path, page=notebook_path.stem)
+
+
+def export_notebook_html(
+    notebook: nbformat.NotebookNode, html_path: Path, *, page: str | None = None
+) -> Path:
+    """`export_html` from a notebook in memory (which it strips of code and set-up cells).
+
+    `page` names the notebook (`readiness_report`, ...) whose title the page gets; by
+    default the notebook papermill ran.
+    """
+    if page is None:
+        source = (notebook.metadata.get("papermill") or {}).get("input_path") or html_path.name
+        page = Path(str(source)).stem
     # the page's lang attribute and title follow the report's `language` parameter
-    language, page_title = page_language(notebook.metadata, notebook_path.stem)
-    exporter = HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code=language,
-    )
+    language, page_title = page_language(notebook.metadata, page)
     title = page_title or notebook.metadata.get("title") or html_path.stem.replace("_", " ").title()
     notebook.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(
-        _strip_for_readers(notebook), resources={"metadata": {"name": title}}
-    )
+    with _exporter() as exporter:
+        exporter.language_code = language
+        body, _ = exporter.from_notebook_node(
+            _strip_for_readers(notebook), resources={"metadata": {"name": title}}
+        )
     html_path.write_text(body, encoding="utf-8")
     return html_path

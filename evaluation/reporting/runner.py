@@ -24,10 +24,13 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pilotkit.errors import PilotkitError
 from pilotkit.paths import project_root, reports_dir
+
+if TYPE_CHECKING:
+    from evaluation.reporting.kernels import KernelPool
 
 #: The kernel named in every notebook's metadata (ipykernel's own, in the same venv).
 KERNEL_NAME = "python3"
@@ -177,21 +180,25 @@ def resolve_parameters(
     }
 
 
-def _copy_inputs(request: ReportRequest, run_dir: Path) -> dict[str, Path]:
-    inputs = run_dir / "inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
+def _input_files(request: ReportRequest) -> dict[str, Path]:
     sources: dict[str, Path | None] = {
         "instrument": request.instrument,
         "responses": request.responses,
         "notes": request.notes,
         **request.extra_inputs,
     }
-    copied: dict[str, Path] = {}
-    for role, source in sources.items():
-        if source is None:
-            continue
+    files = {role: source for role, source in sources.items() if source is not None}
+    for role, source in files.items():
         if not source.is_file():
             raise ReportError(f"{role} file '{source}' does not exist")
+    return files
+
+
+def _copy_inputs(files: Mapping[str, Path], run_dir: Path) -> dict[str, Path]:
+    inputs = run_dir / "inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    copied: dict[str, Path] = {}
+    for role, source in files.items():
         target = inputs / f"{role}{''.join(source.suffixes[-1:])}"
         shutil.copyfile(source, target)
         copied[role] = target
@@ -203,9 +210,19 @@ def run_report(
     *,
     progress: bool = True,
     on_notebook: Callable[[str], None] | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
+    kernels: KernelPool | None = None,
 ) -> ReportRun:
-    """Execute the notebooks and export code-free HTML; raise `ReportError` on failure."""
-    from evaluation.reporting.html import export_html
+    """Execute the notebooks and export code-free HTML; raise `ReportError` on failure.
+
+    `on_notebook(name)` is called as each notebook starts; `on_progress(fraction, stage)`
+    as cells finish across all notebooks and as the HTML and PDF are written, with a
+    fraction that only grows and ends at `(1.0, "Done")`; both may be called from
+    several threads and must be cheap. With `kernels`, notebooks run on the pool's warm
+    kernels; without, the run starts its own kernels first thing, so that they boot and
+    import their libraries while this process copies the inputs and reads parameters.
+    """
+    from evaluation.reporting.kernels import KernelPool
 
     specs = request.notebooks or default_notebooks()
     for spec in specs:
@@ -215,9 +232,45 @@ def run_report(
     run_dir = (request.out_root or reports_dir()) / request.pilot / run_id
     if run_dir.exists() and any(run_dir.iterdir()):
         raise ReportError(f"run folder '{run_dir}' already exists; choose another run id")
-    run_dir.mkdir(parents=True, exist_ok=True)
+    files = _input_files(request)
+    selected = [s for s in specs if not s.needs_notes or "notes" in files]
+    own = None if kernels is not None else KernelPool(len(selected), KERNEL_NAME, refill=False)
+    try:
+        return _run(
+            request,
+            run_id,
+            run_dir,
+            files,
+            selected,
+            kernels if kernels is not None else own,
+            progress=progress,
+            on_notebook=on_notebook,
+            on_progress=on_progress,
+        )
+    finally:
+        if own is not None:
+            own.close()
 
-    copied = _copy_inputs(request, run_dir)
+
+def _run(
+    request: ReportRequest,
+    run_id: str,
+    run_dir: Path,
+    files: Mapping[str, Path],
+    selected: list[NotebookSpec],
+    kernels: KernelPool | None,
+    *,
+    progress: bool,
+    on_notebook: Callable[[str], None] | None,
+    on_progress: Callable[[float, str], None] | None,
+) -> ReportRun:
+    from evaluation.reporting.html import export_notebook_html
+    from evaluation.reporting.progress import RunProgress, code_cells
+
+    assert kernels is not None
+    run_dir.mkdir(parents=True, exist_ok=True)
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    copied = _copy_inputs(files, run_dir)
     fixed: dict[str, Any] = {
         "instrument_path": str(copied["instrument"]),
         "responses_path": str(copied["responses"]),
@@ -229,35 +282,46 @@ def run_report(
             if role not in ("instrument", "responses", "notes")
         },
     }
-    selected = [s for s in specs if not s.needs_notes or "notes" in copied]
     parameters = resolve_parameters(selected, request.overrides, fixed)
+    cells = {
+        s.source.name: code_cells(s.source, injected=bool(parameters[s.source.name]))
+        for s in selected
+    }
+    tracker = RunProgress(on_progress, cells, pages=len(selected), pdf=request.pdf)
+    tracker.start("Preparing the run")
     run_record = {
         "run_id": run_id,
         "pilot": request.pilot,
-        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "started_at": started_at,
         "inputs": {role: {"file": p.name, "sha256": sha256_of(p)} for role, p in copied.items()},
         "overrides": dict(request.overrides),
     }
     (run_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")
 
+    def run_one(spec: NotebookSpec) -> tuple[Path, Path]:
+        name = spec.source.name
+        if on_notebook is not None:
+            on_notebook(name)
+        target = run_dir / name
+        with kernels.kernel(cwd=run_dir) as km:
+            # one progress bar only: the main notebook's (they run side by side)
+            notebook = _execute(
+                spec.source,
+                target,
+                parameters[name],
+                km,
+                progress=progress and spec is selected[0],
+                hooks=tracker.hooks(name),
+            )
+        page = export_notebook_html(notebook, run_dir / spec.html_name, page=spec.source.stem)
+        main = spec is selected[0]
+        tracker.page_done("Writing the HTML report" if main else f"Writing {spec.html_name}")
+        return target, page
+
     executed: list[Path] = []
     html: list[Path] = []
-
-    def run_one(spec: NotebookSpec) -> tuple[Path, Path]:
-        if on_notebook is not None:
-            on_notebook(spec.source.name)
-        target = run_dir / spec.source.name
-        # one progress bar only: the main notebook's (they run side by side)
-        _execute(
-            spec.source,
-            target,
-            parameters[spec.source.name],
-            run_dir,
-            progress and spec is selected[0],
-        )
-        return target, export_html(target, run_dir / spec.html_name)
-
-    # Each notebook runs in its own kernel process, so two cores run two notebooks.
+    # Each notebook runs in its own kernel process, so two cores run two notebooks; the
+    # first to finish writes its HTML while the other still runs.
     with ThreadPoolExecutor(max_workers=min(len(selected), os.cpu_count() or 1)) as pool:
         for target, page in pool.map(run_one, selected):
             executed.append(target)
@@ -266,14 +330,23 @@ def run_report(
         from evaluation.reporting.pdf import html_to_pdf
 
         html_to_pdf(html[0], run_dir / "report.pdf")
+        tracker.pdf_done("Printing the PDF")
     run_record["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     (run_dir / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
+    tracker.finish()
     return ReportRun(run_dir=run_dir, notebooks=executed, html=html, parameters=parameters)
 
 
 def _execute(
-    source: Path, target: Path, parameters: dict[str, Any], cwd: Path, progress: bool
-) -> None:
+    source: Path,
+    target: Path,
+    parameters: dict[str, Any],
+    km: Any,
+    *,
+    progress: bool,
+    hooks: Mapping[str, Any],
+) -> Any:
+    """Run one notebook on the kernel of `km` (which the caller owns); the executed one."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -283,14 +356,20 @@ def _execute(
     logging.getLogger("papermill.translators").setLevel(logging.ERROR)
 
     try:
-        papermill.execute_notebook(
+        # No `cwd=`: papermill would chdir this whole process (every thread of it); the
+        # kernel was moved to the run folder instead. The executed notebook is written
+        # once, when it finishes or a cell fails, not twice per cell (a tenth of a warm
+        # run went into rewriting a notebook that grows to 2 MB of figures).
+        return papermill.execute_notebook(
             str(source),
             str(target),
             parameters=parameters,
             kernel_name=KERNEL_NAME,
             progress_bar=progress,
-            cwd=str(cwd),
             log_output=False,
+            request_save_on_cell_execute=False,
+            km=km,
+            **hooks,
         )
     except PapermillExecutionError as exc:
         first_line = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()

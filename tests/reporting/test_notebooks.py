@@ -109,6 +109,31 @@ def test_rerun_gives_the_same_numbers(first_run, pilot_files) -> None:
     assert params["readiness_report.ipynb"]["pilot_name"] == "CRM pilot"
 
 
+def test_warm_pool_runs_match_the_cold_run(first_run, pilot_files) -> None:
+    from evaluation.reporting.kernels import KernelPool
+
+    def request() -> ReportRequest:
+        return ReportRequest(
+            pilot="crm",
+            instrument=REPO_ROOT / "instruments" / "pilot-core.yaml",
+            responses=pilot_files["responses"],
+            notes=pilot_files["notes"],
+            overrides={"pilot_name": "CRM pilot", "alpha": "0.05"},
+            out_root=pilot_files["folder"] / "pooled",
+        )
+
+    with KernelPool(size=2) as pool:
+        runs = [run_report(request(), progress=False, kernels=pool) for _ in range(2)]
+    for run in runs:
+        assert run.summary.read_bytes() == first_run.summary.read_bytes()
+        # same inputs, same numbers and the very same figures (jitter is seeded)
+        figures = sorted(p.name for p in (run.run_dir / "figures").iterdir())
+        assert figures == sorted(p.name for p in (first_run.run_dir / "figures").iterdir())
+        for name in figures:
+            png = (run.run_dir / "figures" / name).read_bytes()
+            assert png == (first_run.run_dir / "figures" / name).read_bytes(), name
+
+
 def test_broken_parameter_stops_with_a_clear_message(pilot_files) -> None:
     result = run_cli(
         "report",

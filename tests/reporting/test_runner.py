@@ -124,3 +124,36 @@ def test_pdf_of_the_report(request_for) -> None:
     run = run_report(replace(request_for(), pdf=True), progress=False)
     pdf = run.run_dir / "report.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.slow
+def test_progress_grows_per_cell_and_ends_at_done(request_for) -> None:
+    seen: list[tuple[float, str]] = []
+    run_report(request_for(), progress=False, on_progress=lambda f, s: seen.append((f, s)))
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions == sorted(fractions) and all(0 <= f <= 1 for f in fractions)
+    assert seen[-1] == (1.0, "Done")
+    stages = [stage for _, stage in seen]
+    # the parameters cell, the one papermill injects and the body
+    assert "Running tiny.ipynb (3 of 3 cells)" in stages
+    assert "Writing the HTML report" in stages
+
+
+@pytest.mark.slow
+def test_failing_cell_on_a_pooled_kernel_is_reported_and_the_pool_goes_on(request_for) -> None:
+    from evaluation.reporting.kernels import KernelPool
+
+    with KernelPool(size=1) as pool:
+        with pytest.raises(ReportError, match=r"tiny.ipynb, cell 4 .*alpha must be between"):
+            run_report(request_for(alpha="2"), progress=False, kernels=pool)
+        kept = next((Path(request_for().out_root) / "demo").glob("*/tiny.ipynb"))
+        assert kept.is_file()
+        run = run_report(request_for(alpha="0.02"), progress=False, kernels=pool)
+        assert json.loads(run.summary.read_text())["alpha"] == 0.02
+
+
+@pytest.mark.slow
+def test_run_leaves_the_working_directory_alone(request_for, tmp_path: Path) -> None:
+    before = Path.cwd()
+    run_report(request_for(), progress=False)
+    assert Path.cwd() == before != tmp_path

@@ -1,0 +1,372 @@
+"""Warm Jupyter kernels for report runs.
+
+Starting a kernel and importing pandas, scipy, matplotlib, seaborn and `evaluation` in
+it takes longer than a report's own work. A `KernelPool` pays that ahead of time: it
+starts kernels in the background and runs a preload in each that only imports modules
+(names are not left in the notebook's namespace, and the execution counter does not
+move). Each kernel runs exactly one notebook and is then shut down, so no state passes
+from one run to the next; a replacement is warmed in the background.
+
+All kernel life-cycle work (start, preload, change of directory, shutdown) runs on one
+private asyncio loop thread, where each kernel manager's own sockets live; notebooks are
+executed by nbclient from the caller's thread through a client of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import shutil
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from queue import Empty
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+
+from pilotkit.errors import PilotkitError
+
+T = TypeVar("T")
+
+#: Imports only (inside a function, so no name lands in the notebook's namespace): the
+#: libraries the report notebooks use, with matplotlib on the Agg backend as they set it.
+PRELOAD = """\
+def _pilotkit_preload():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import IPython.display
+    import matplotlib.pyplot
+    import numpy
+    import pandas
+    import scipy.stats
+    import seaborn
+
+    import evaluation
+    import evaluation.reporting.figures
+    import evaluation.reporting.html_blocks
+    import evaluation.reporting.parameters
+    import evaluation.reporting.tables
+    import evaluation.summary_io
+    import pilotkit.instruments
+
+
+_pilotkit_preload()
+del _pilotkit_preload
+"""
+
+
+class KernelPoolError(PilotkitError):
+    """A kernel of the pool could not be started, prepared or handed out."""
+
+
+class PromptClient(AsyncKernelClient):
+    """A kernel client that is ready as soon as IOPub carries its own request's status.
+
+    jupyter_client's `wait_for_ready` ends by waiting for 0.2 s of silence on IOPub, on
+    every connection; nbclient connects once per notebook, so a warm kernel would spend
+    more time being greeted than running a short notebook. Seeing the kernel go idle
+    after our `kernel_info` request on IOPub proves the same two things: the kernel
+    answers, and the IOPub subscription is live (everything older has been read).
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            try:
+                reply = await self._async_recv_reply(msg_id, timeout=1.0)
+            except TimeoutError:
+                reply = None
+            if reply is not None and await self._idle_after(msg_id, within=1.0):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_after(self, msg_id: str, within: float) -> bool:
+        until = time.monotonic() + within
+        while (left := until - time.monotonic()) > 0:
+            try:
+                msg = await self._async_get_iopub_msg(timeout=left)
+            except Empty:
+                return False
+            if (
+                msg["msg_type"] == "status"
+                and msg["parent_header"].get("msg_id") == msg_id
+                and msg["content"].get("execution_state") == "idle"
+            ):
+                return True
+        return False
+
+
+class KernelPool:
+    """`size` warm kernels, each used for one notebook and then replaced.
+
+    Thread-safe: `acquire` may be called from any thread. Use as a context manager, or
+    call `close`, which shuts down every kernel the pool started (in use or not).
+    """
+
+    def __init__(
+        self,
+        size: int = 2,
+        kernel_name: str = "python3",
+        *,
+        preload: str = PRELOAD,
+        refill: bool = True,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        if size < 1:
+            raise ValueError(f"a kernel pool needs at least one kernel, not {size}")
+        self.size = size
+        self.kernel_name = kernel_name
+        self.preload = preload
+        self.refill = refill
+        self.startup_timeout = startup_timeout
+        self._lock = threading.Condition()
+        self._ready: deque[AsyncKernelManager] = deque()
+        self._in_use: set[AsyncKernelManager] = set()
+        self._warming = 0
+        self._waiting = 0
+        self._failure: BaseException | None = None
+        self._closed = False
+        # kernels start in an empty folder, so no module beside the caller's working
+        # directory can shadow an installed one; a run moves its kernel to the run folder
+        self._home = Path(tempfile.mkdtemp(prefix="pilotkit-kernels-"))
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="pilotkit-kernel-pool", daemon=True
+        )
+        self._thread.start()
+        atexit.register(self.close)
+        with self._lock:
+            for _ in range(size):
+                self._spawn()
+
+    # -- public API -------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def acquire(self, cwd: Path | str | None = None, timeout: float | None = None) -> Any:
+        """A warm kernel manager, moved to `cwd` when given; the caller must `release` it.
+
+        Waits for a kernel that is warming; when none is warming for this caller (all
+        handed out), starts one more at once: a cold start, as without a pool.
+        """
+        with self._lock:
+            self._waiting += 1
+            try:
+                while not self._ready:
+                    if self._closed:
+                        raise KernelPoolError("the kernel pool is closed")
+                    if self._failure is not None and not self._warming:
+                        raise KernelPoolError(f"no kernel could be started: {self._failure}")
+                    if self._warming < self._waiting:
+                        self._spawn()
+                    if not self._lock.wait(timeout):
+                        raise KernelPoolError(f"no kernel was ready within {timeout:.0f} s")
+                km = self._ready.popleft()
+                self._in_use.add(km)
+            finally:
+                self._waiting -= 1
+        if cwd is not None:
+            try:
+                self._run(self._execute(km, f"import os\nos.chdir({str(cwd)!r})\n"))
+            except BaseException:
+                self.release(km)
+                raise
+        return km
+
+    def release(self, km: Any) -> None:
+        """Shut a used kernel down (in the background) and warm its replacement."""
+        with self._lock:
+            self._in_use.discard(km)
+            self._schedule(self._shutdown(km))
+            self._refill()
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Block until `size` kernels are warm (e.g. before timing a run)."""
+        with self._lock:
+            ok = self._lock.wait_for(
+                lambda: (
+                    self._closed
+                    or len(self._ready) >= self.size
+                    or (self._failure is not None and not self._warming)
+                ),
+                timeout,
+            )
+            if self._failure is not None and len(self._ready) < self.size:
+                raise KernelPoolError(f"no kernel could be started: {self._failure}")
+            if not ok:
+                raise KernelPoolError(f"the kernels were not ready within {timeout:.0f} s")
+
+    @contextmanager
+    def kernel(self, cwd: Path | str | None = None) -> Iterator[Any]:
+        """`acquire` and, whatever happens, `release` one kernel."""
+        km = self.acquire(cwd)
+        try:
+            yield km
+        finally:
+            self.release(km)
+
+    def kernel_pids(self) -> list[int]:
+        """Process ids of the kernels the pool holds now (ready or in use)."""
+        with self._lock:
+            managers = [*self._ready, *self._in_use]
+        return [pid for km in managers if (pid := _pid(km)) is not None]
+
+    def close(self) -> None:
+        """Shut down every kernel the pool started and stop its thread; idempotent.
+
+        Kernels in use are shut down too (their notebooks fail); kernels still starting
+        are stopped where they are.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            managers = [*self._ready, *self._in_use]
+            self._ready.clear()
+            self._in_use.clear()
+            self._lock.notify_all()
+        atexit.unregister(self.close)
+        try:
+            self._run(self._close_all(managers))
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+            if not self._thread.is_alive():
+                self._loop.close()
+            shutil.rmtree(self._home, ignore_errors=True)
+
+    # -- inside the pool (the loop thread) ----------------------------------------------
+
+    def _refill(self) -> None:
+        """Warm replacements up to `size`; the caller holds the lock.
+
+        Not while a kernel of the pool runs a notebook: on a small machine a kernel
+        importing its libraries would slow that run down. A caller that finds no kernel
+        starts one itself (see `acquire`).
+        """
+        if not self.refill or self._closed or self._in_use:
+            return
+        for _ in range(self.size - len(self._ready) - self._warming):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        """Start warming one kernel; the caller holds the lock."""
+        self._warming += 1
+        self._schedule(self._start())
+
+    def _schedule(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    async def _start(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            task.set_name(_STARTING)
+        km = AsyncKernelManager(kernel_name=self.kernel_name, client_factory=PromptClient)
+        try:
+            if self._closed:
+                raise asyncio.CancelledError
+            # IPython's history goes to memory, as nbclient arranges for its own kernels:
+            # kernels running side by side would otherwise contend for one SQLite file
+            await km.start_kernel(
+                cwd=str(self._home), extra_arguments=["--HistoryManager.hist_file=:memory:"]
+            )
+            await self._execute(km, self.preload)
+        except BaseException as exc:
+            await self._shutdown(km, now=True)
+            with self._lock:
+                self._warming -= 1
+                if not isinstance(exc, asyncio.CancelledError):
+                    self._failure = exc
+                self._lock.notify_all()
+            if isinstance(exc, Exception):
+                return  # recorded for `acquire`, which reports it
+            raise
+        with self._lock:
+            self._warming -= 1
+            closed = self._closed
+            if not closed:
+                self._failure = None
+                self._ready.append(km)
+                self._lock.notify_all()
+        if closed:
+            await self._shutdown(km)
+
+    async def _execute(self, km: AsyncKernelManager, code: str) -> None:
+        """Run `code` silently (no output, no execution count) and fail on an error."""
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=self.startup_timeout)
+            reply = await client.execute_interactive(
+                code,
+                silent=True,
+                store_history=False,
+                timeout=self.startup_timeout,
+                output_hook=lambda _msg: None,
+            )
+        finally:
+            client.stop_channels()
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelPoolError(
+                f"kernel preparation failed: {content.get('ename')}: {content.get('evalue')}"
+            )
+
+    async def _shutdown(self, km: AsyncKernelManager, *, now: bool = False) -> None:
+        """Stop a kernel: a shutdown request, then a kill if it has not exited in time.
+
+        Not `shutdown_kernel`, which first interrupts the kernel: an idle ipykernel then
+        logs a KeyboardInterrupt on the report command's error output.
+        """
+        try:
+            if km.has_kernel:
+                if now:
+                    await km.shutdown_kernel(now=True)
+                else:
+                    await km.request_shutdown()
+                    await km.finish_shutdown()
+        finally:
+            await km.cleanup_resources()
+
+    async def _close_all(self, managers: list[AsyncKernelManager]) -> None:
+        me = asyncio.current_task()
+        for task in asyncio.all_tasks():
+            if task is not me and task.get_name() == _STARTING:
+                task.cancel()
+        await asyncio.gather(*(self._shutdown(km) for km in managers), return_exceptions=True)
+        # every start and shutdown still under way, so that no process outlives close()
+        others = [task for task in asyncio.all_tasks() if task is not me]
+        await asyncio.gather(*others, return_exceptions=True)
+
+
+_STARTING = "pilotkit-kernel-start"
+
+
+def _pid(km: AsyncKernelManager) -> int | None:
+    process = getattr(km.provisioner, "process", None)
+    return getattr(process, "pid", None)
