@@ -216,7 +216,6 @@ class ReportWorker:
                 from evaluation.reporting.kernels import KernelPool
 
                 self._pool = KernelPool(size=self.settings.report_kernels)
-                self._pool.__enter__()
             return self._pool
 
     def _close_pool(self) -> None:

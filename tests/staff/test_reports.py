@@ -203,7 +203,7 @@ def worker_site(database_url: str, tmp_path: Path) -> Any:
         base_url="http://testserver",
         reports_dir=tmp_path / "reports",
         report_worker=True,
-        report_kernels=0,
+        report_kernels=1,
     )
     with TestClient(app=create_app(settings)) as client:
         site = StaffSite(database_url, client)
