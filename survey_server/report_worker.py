@@ -113,11 +113,7 @@ class ReportWorker:
             except (TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
         try:
-            await report_jobs.fail_jobs_of_worker(
-                self.engine,
-                self.name,
-                "the server stopped before the report was finished; start it again",
-            )
+            await report_jobs.fail_jobs_of_worker(self.engine, self.name)
         except Exception:  # the database may already be gone at shutdown
             log.exception("could not mark the report worker's jobs as stopped")
 
@@ -195,12 +191,12 @@ class ReportWorker:
             running.result()
         except PilotkitError as exc:
             if self._stopping:
-                return "the server stopped before the report was finished; start it again"
+                return report_jobs.STOPPED
             return str(exc)
         except Exception as exc:  # reported on the job, logged in full here
             log.exception("report job %s failed", job.run_id)
             if self._stopping:
-                return "the server stopped before the report was finished; start it again"
+                return report_jobs.STOPPED
             return f"the report could not be made ({type(exc).__name__}: {exc})"
         finally:
             shutil.rmtree(folder, ignore_errors=True)

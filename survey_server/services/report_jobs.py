@@ -33,6 +33,8 @@ ACTIVE: tuple[str, ...] = ("queued", "running")
 #: A running job whose worker has not written for this long is taken as abandoned.
 STALE_AFTER_S = 300
 MAX_STAGE = 200
+#: What the people who started a run read when its worker stopped before the end.
+STOPPED = "the server stopped before the report was finished; start it again"
 
 
 class ReportFieldsError(InvalidInputError):
@@ -342,29 +344,7 @@ async def finish_job(engine: Engine, job_id: int, *, error: str | None = None) -
         await ReportJob.update(values).where(ReportJob.id == job_id)
 
 
-async def fail_abandoned(engine: Engine, *, older_than_s: int = STALE_AFTER_S) -> int:
-    """Fail running jobs whose worker stopped writing (a server killed mid-run)."""
-    cutoff = _now() - older_than_s
-    async with write_transaction(engine):
-        rows = await (
-            ReportJob.update(
-                {
-                    ReportJob.status: "failed",
-                    ReportJob.finished_at: _now(),
-                    ReportJob.stage: "Failed",
-                    ReportJob.error: (
-                        "the server stopped before the report was finished; start it again"
-                    ),
-                }
-            )
-            .where((ReportJob.status == "running") & (ReportJob.heartbeat_at < cutoff))
-            .returning(ReportJob.id)
-        )
-    return len(rows)
-
-
-async def fail_jobs_of_worker(engine: Engine, worker: str, message: str) -> int:
-    """Fail the jobs a stopping worker still runs, so nobody waits for them."""
+async def _fail_running(engine: Engine, where: Any, message: str) -> int:
     async with write_transaction(engine):
         rows = await (
             ReportJob.update(
@@ -375,7 +355,17 @@ async def fail_jobs_of_worker(engine: Engine, worker: str, message: str) -> int:
                     ReportJob.error: message,
                 }
             )
-            .where((ReportJob.status == "running") & (ReportJob.worker == worker))
+            .where((ReportJob.status == "running") & where)
             .returning(ReportJob.id)
         )
     return len(rows)
+
+
+async def fail_abandoned(engine: Engine, *, older_than_s: int = STALE_AFTER_S) -> int:
+    """Fail running jobs whose worker stopped writing (a server killed mid-run)."""
+    return await _fail_running(engine, ReportJob.heartbeat_at < _now() - older_than_s, STOPPED)
+
+
+async def fail_jobs_of_worker(engine: Engine, worker: str, message: str = STOPPED) -> int:
+    """Fail the jobs a stopping worker still runs, so nobody waits for them."""
+    return await _fail_running(engine, ReportJob.worker == worker, message)
