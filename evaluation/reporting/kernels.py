@@ -137,6 +137,7 @@ class KernelPool:
         self._in_use: set[AsyncKernelManager] = set()
         self._warming = 0
         self._waiting = 0
+        self._started = 0
         self._failure: BaseException | None = None
         self._closed = False
         # kernels start in an empty folder, so no module beside the caller's working
@@ -286,7 +287,18 @@ class KernelPool:
         task = asyncio.current_task()
         if task is not None:
             task.set_name(_STARTING)
-        km = AsyncKernelManager(kernel_name=self.kernel_name, client_factory=PromptClient)
+        self._started += 1
+        # IPC sockets in the pool's private folder rather than TCP ports on localhost:
+        # nothing else on the machine can reach the kernel, and ipykernel has no reason
+        # to warn about unencrypted TCP on the report command's error output
+        name = self._home / f"kernel-{self._started}"
+        km = AsyncKernelManager(
+            kernel_name=self.kernel_name,
+            client_factory=PromptClient,
+            transport="ipc",
+            ip=str(name),
+            connection_file=f"{name}.json",
+        )
         try:
             if self._closed:
                 raise asyncio.CancelledError
