@@ -268,6 +268,8 @@ def _run(
     from evaluation.reporting.progress import RunProgress, code_cells
 
     assert kernels is not None
+    tracker = RunProgress(on_progress, pages=len(selected), pdf=request.pdf)
+    tracker.start("Preparing the run")
     run_dir.mkdir(parents=True, exist_ok=True)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     copied = _copy_inputs(files, run_dir)
@@ -283,12 +285,13 @@ def _run(
         },
     }
     parameters = resolve_parameters(selected, request.overrides, fixed)
-    cells = {
-        s.source.name: code_cells(s.source, injected=bool(parameters[s.source.name]))
-        for s in selected
-    }
-    tracker = RunProgress(on_progress, cells, pages=len(selected), pdf=request.pdf)
-    tracker.start("Preparing the run")
+    if on_progress is not None:
+        tracker.plan(
+            {
+                s.source.name: code_cells(s.source, injected=bool(parameters[s.source.name]))
+                for s in selected
+            }
+        )
     run_record = {
         "run_id": run_id,
         "pilot": request.pilot,
