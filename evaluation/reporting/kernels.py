@@ -170,8 +170,23 @@ class KernelPool:
         """A warm kernel manager, moved to `cwd` when given; the caller must `release` it.
 
         Waits for a kernel that is warming; when none is warming for this caller (all
-        handed out), starts one more at once: a cold start, as without a pool.
+        handed out), starts one more at once: a cold start, as without a pool. A kernel
+        that died while it waited is replaced, a few times at most.
         """
+        for attempt in range(3):
+            km = self._take(timeout)
+            code = f"import os\nos.chdir({str(cwd)!r})\n" if cwd is not None else "pass\n"
+            try:
+                self._run(self._execute(km, code))  # also proves the kernel alive
+            except Exception:
+                self.release(km)
+                if attempt == 2:
+                    raise
+                continue
+            return km
+        raise AssertionError("unreachable")
+
+    def _take(self, timeout: float | None) -> AsyncKernelManager:
         with self._lock:
             self._waiting += 1
             try:
@@ -186,15 +201,9 @@ class KernelPool:
                         raise KernelPoolError(f"no kernel was ready within {timeout:.0f} s")
                 km = self._ready.popleft()
                 self._in_use.add(km)
+                return km
             finally:
                 self._waiting -= 1
-        if cwd is not None:
-            try:
-                self._run(self._execute(km, f"import os\nos.chdir({str(cwd)!r})\n"))
-            except BaseException:
-                self.release(km)
-                raise
-        return km
 
     def release(self, km: Any) -> None:
         """Shut a used kernel down (in the background) and warm its replacement."""
@@ -299,6 +308,7 @@ class KernelPool:
             ip=str(name),
             connection_file=f"{name}.json",
         )
+        ready = False
         try:
             if self._closed:
                 raise asyncio.CancelledError
@@ -308,25 +318,20 @@ class KernelPool:
                 cwd=str(self._home), extra_arguments=["--HistoryManager.hist_file=:memory:"]
             )
             await self._execute(km, self.preload)
-        except BaseException as exc:
-            await self._shutdown(km, now=True)
+            ready = True
+        except Exception as exc:
+            with self._lock:
+                self._failure = exc  # reported by `acquire`
+        finally:
             with self._lock:
                 self._warming -= 1
-                if not isinstance(exc, asyncio.CancelledError):
-                    self._failure = exc
+                keep = ready and not self._closed
+                if keep:
+                    self._failure = None
+                    self._ready.append(km)
                 self._lock.notify_all()
-            if isinstance(exc, Exception):
-                return  # recorded for `acquire`, which reports it
-            raise
-        with self._lock:
-            self._warming -= 1
-            closed = self._closed
-            if not closed:
-                self._failure = None
-                self._ready.append(km)
-                self._lock.notify_all()
-        if closed:
-            await self._shutdown(km)
+            if not keep:
+                await self._shutdown(km, now=not ready)
 
     async def _execute(self, km: AsyncKernelManager, code: str) -> None:
         """Run `code` silently (no output, no execution count) and fail on an error."""

@@ -125,3 +125,16 @@ def test_a_preload_that_fails_is_reported() -> None:
         pytest.raises(KernelPoolError, match="no_such_module_here"),
     ):
         pool.acquire(timeout=60)
+
+
+def test_a_kernel_that_died_while_waiting_is_replaced(tmp_path: Path) -> None:
+    import signal
+
+    source = probe_notebook(tmp_path)
+    with KernelPool(size=1) as pool:
+        pool.wait_ready(timeout=60)
+        (dead,) = pool.kernel_pids()
+        os.kill(dead, signal.SIGKILL)
+        with pool.kernel(cwd=tmp_path) as km:
+            state = run_probe(km, source, tmp_path / "out.ipynb")
+    assert state["pid"] != dead and state["cwd"] == str(tmp_path)
