@@ -49,7 +49,8 @@ def _pilotkit_preload():
     import scipy.stats
     import seaborn
 
-    import evaluation
+    import evaluation.engine
+    import evaluation.io
     import evaluation.reporting.figures
     import evaluation.reporting.html_blocks
     import evaluation.reporting.parameters
