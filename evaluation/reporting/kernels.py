@@ -194,6 +194,11 @@ class KernelPool:
         finally:
             self.release(km)
 
+    @property
+    def folder(self) -> Path:
+        """The pool's private folder: kernels' connection files and IPC sockets."""
+        return self._home
+
     def kernel_pids(self) -> list[int]:
         """Process ids of the kernels the pool holds now (ready or in use)."""
         with self._lock:
