@@ -16,12 +16,31 @@ minimum detectable effect), `evaluation.scoring` (dimension scores, design).
 This package never imports the survey server: its only input is the responses table.
 """
 
-from evaluation.engine import evaluate
-from evaluation.errors import EvaluationInputError
-from evaluation.io import read_notes, read_responses
-from evaluation.readiness import ReadinessRules
-from evaluation.result import EvaluationResult
-from evaluation.scoring import scores_frame
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evaluation.engine import evaluate
+    from evaluation.errors import EvaluationInputError
+    from evaluation.io import read_notes, read_responses
+    from evaluation.readiness import ReadinessRules
+    from evaluation.result import EvaluationResult
+    from evaluation.scoring import scores_frame
+
+# The public names load on first use (PEP 562): importing a submodule such as
+# `evaluation.reporting.runner` (the report command, a report worker) must not pull in
+# pandas and scipy (1.3 s), which only the notebooks' kernels need.
+_EXPORTS = {
+    "EvaluationInputError": "evaluation.errors",
+    "EvaluationResult": "evaluation.result",
+    "ReadinessRules": "evaluation.readiness",
+    "evaluate": "evaluation.engine",
+    "read_notes": "evaluation.io",
+    "read_responses": "evaluation.io",
+    "scores_frame": "evaluation.scoring",
+}
 
 __all__ = [
     "EvaluationInputError",
@@ -32,3 +51,15 @@ __all__ = [
     "read_responses",
     "scores_frame",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'evaluation' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -19,18 +19,16 @@ import atexit
 import shutil
 import tempfile
 import threading
-import time
 from collections import deque
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from queue import Empty
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
+from evaluation.reporting.kernel_client import PromptClient
 from pilotkit.errors import PilotkitError
 
 T = TypeVar("T")
@@ -49,7 +47,8 @@ def _pilotkit_preload():
     import scipy.stats
     import seaborn
 
-    import evaluation
+    import evaluation.engine
+    import evaluation.io
     import evaluation.reporting.figures
     import evaluation.reporting.html_blocks
     import evaluation.reporting.parameters
@@ -65,48 +64,6 @@ del _pilotkit_preload
 
 class KernelPoolError(PilotkitError):
     """A kernel of the pool could not be started, prepared or handed out."""
-
-
-class PromptClient(AsyncKernelClient):
-    """A kernel client that is ready as soon as IOPub carries its own request's status.
-
-    jupyter_client's `wait_for_ready` ends by waiting for 0.2 s of silence on IOPub, on
-    every connection; nbclient connects once per notebook, so a warm kernel would spend
-    more time being greeted than running a short notebook. Seeing the kernel go idle
-    after our `kernel_info` request on IOPub proves the same two things: the kernel
-    answers, and the IOPub subscription is live (everything older has been read).
-    """
-
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            msg_id = self.kernel_info()
-            try:
-                reply = await self._async_recv_reply(msg_id, timeout=1.0)
-            except TimeoutError:
-                reply = None
-            if reply is not None and await self._idle_after(msg_id, within=1.0):
-                self._handle_kernel_info_reply(reply)
-                return
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-
-    async def _idle_after(self, msg_id: str, within: float) -> bool:
-        until = time.monotonic() + within
-        while (left := until - time.monotonic()) > 0:
-            try:
-                msg = await self._async_get_iopub_msg(timeout=left)
-            except Empty:
-                return False
-            if (
-                msg["msg_type"] == "status"
-                and msg["parent_header"].get("msg_id") == msg_id
-                and msg["content"].get("execution_state") == "idle"
-            ):
-                return True
-        return False
 
 
 class KernelPool:
@@ -137,6 +94,7 @@ class KernelPool:
         self._in_use: set[AsyncKernelManager] = set()
         self._warming = 0
         self._waiting = 0
+        self._started = 0
         self._failure: BaseException | None = None
         self._closed = False
         # kernels start in an empty folder, so no module beside the caller's working
@@ -169,8 +127,23 @@ class KernelPool:
         """A warm kernel manager, moved to `cwd` when given; the caller must `release` it.
 
         Waits for a kernel that is warming; when none is warming for this caller (all
-        handed out), starts one more at once: a cold start, as without a pool.
+        handed out), starts one more at once: a cold start, as without a pool. A kernel
+        that died while it waited is replaced, a few times at most.
         """
+        for attempt in range(3):
+            km = self._take(timeout)
+            code = f"import os\nos.chdir({str(cwd)!r})\n" if cwd is not None else "pass\n"
+            try:
+                self._run(self._execute(km, code))  # also proves the kernel alive
+            except Exception:
+                self.release(km)
+                if attempt == 2:
+                    raise
+                continue
+            return km
+        raise AssertionError("unreachable")
+
+    def _take(self, timeout: float | None) -> AsyncKernelManager:
         with self._lock:
             self._waiting += 1
             try:
@@ -185,15 +158,9 @@ class KernelPool:
                         raise KernelPoolError(f"no kernel was ready within {timeout:.0f} s")
                 km = self._ready.popleft()
                 self._in_use.add(km)
+                return km
             finally:
                 self._waiting -= 1
-        if cwd is not None:
-            try:
-                self._run(self._execute(km, f"import os\nos.chdir({str(cwd)!r})\n"))
-            except BaseException:
-                self.release(km)
-                raise
-        return km
 
     def release(self, km: Any) -> None:
         """Shut a used kernel down (in the background) and warm its replacement."""
@@ -226,6 +193,11 @@ class KernelPool:
             yield km
         finally:
             self.release(km)
+
+    @property
+    def folder(self) -> Path:
+        """The pool's private folder: kernels' connection files and IPC sockets."""
+        return self._home
 
     def kernel_pids(self) -> list[int]:
         """Process ids of the kernels the pool holds now (ready or in use)."""
@@ -286,7 +258,19 @@ class KernelPool:
         task = asyncio.current_task()
         if task is not None:
             task.set_name(_STARTING)
-        km = AsyncKernelManager(kernel_name=self.kernel_name, client_factory=PromptClient)
+        self._started += 1
+        # IPC sockets in the pool's private folder rather than TCP ports on localhost:
+        # nothing else on the machine can reach the kernel, and ipykernel has no reason
+        # to warn about unencrypted TCP on the report command's error output
+        name = self._home / f"kernel-{self._started}"
+        km = AsyncKernelManager(
+            kernel_name=self.kernel_name,
+            client_factory=PromptClient,
+            transport="ipc",
+            ip=str(name),
+            connection_file=f"{name}.json",
+        )
+        ready = False
         try:
             if self._closed:
                 raise asyncio.CancelledError
@@ -296,25 +280,20 @@ class KernelPool:
                 cwd=str(self._home), extra_arguments=["--HistoryManager.hist_file=:memory:"]
             )
             await self._execute(km, self.preload)
-        except BaseException as exc:
-            await self._shutdown(km, now=True)
+            ready = True
+        except Exception as exc:
+            with self._lock:
+                self._failure = exc  # reported by `acquire`
+        finally:
             with self._lock:
                 self._warming -= 1
-                if not isinstance(exc, asyncio.CancelledError):
-                    self._failure = exc
+                keep = ready and not self._closed
+                if keep:
+                    self._failure = None
+                    self._ready.append(km)
                 self._lock.notify_all()
-            if isinstance(exc, Exception):
-                return  # recorded for `acquire`, which reports it
-            raise
-        with self._lock:
-            self._warming -= 1
-            closed = self._closed
-            if not closed:
-                self._failure = None
-                self._ready.append(km)
-                self._lock.notify_all()
-        if closed:
-            await self._shutdown(km)
+            if not keep:
+                await self._shutdown(km, now=not ready)
 
     async def _execute(self, km: AsyncKernelManager, code: str) -> None:
         """Run `code` silently (no output, no execution count) and fail on an error."""

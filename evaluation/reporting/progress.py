@@ -32,24 +32,26 @@ def code_cells(notebook: Path, *, injected: bool) -> int:
 class RunProgress:
     """Counts the steps of one run and reports them as a growing fraction."""
 
-    def __init__(
-        self,
-        callback: ProgressCallback | None,
-        cells: Mapping[str, int],
-        *,
-        pages: int,
-        pdf: bool,
-    ) -> None:
+    def __init__(self, callback: ProgressCallback | None, *, pages: int, pdf: bool) -> None:
         self._callback = callback
-        self._cells = dict(cells)
-        self._done_cells = dict.fromkeys(cells, 0)
-        self._total = sum(cells.values()) + pages * HTML_STEPS + (PDF_STEPS if pdf else 0) + 1
+        self._cells: dict[str, int] = {}
+        self._done_cells: dict[str, int] = {}
+        self._fixed = pages * HTML_STEPS + (PDF_STEPS if pdf else 0) + 1
+        self._total = self._fixed
         self._done = 0
         self._last = -1.0
         self._lock = threading.Lock()
 
     def start(self, stage: str) -> None:
+        """Report 0.0 at once, before the notebooks' cells are counted."""
         self._report(0, stage)
+
+    def plan(self, cells: Mapping[str, int]) -> None:
+        """Cells to execute per notebook; called before the first cell finishes."""
+        with self._lock:
+            self._cells = dict(cells)
+            self._done_cells = dict.fromkeys(cells, 0)
+            self._total = sum(cells.values()) + self._fixed
 
     def cell_done(self, notebook: str) -> None:
         """One code cell of `notebook` finished (safe to call from any thread)."""

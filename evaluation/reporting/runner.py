@@ -15,6 +15,7 @@ When a cell fails the executed notebook is kept as it stands (for debugging) and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -234,22 +235,21 @@ def run_report(
         raise ReportError(f"run folder '{run_dir}' already exists; choose another run id")
     files = _input_files(request)
     selected = [s for s in specs if not s.needs_notes or "notes" in files]
-    own = None if kernels is not None else KernelPool(len(selected), KERNEL_NAME, refill=False)
-    try:
-        return _run(
-            request,
-            run_id,
-            run_dir,
-            files,
-            selected,
-            kernels if kernels is not None else own,
-            progress=progress,
-            on_notebook=on_notebook,
-            on_progress=on_progress,
-        )
-    finally:
-        if own is not None:
-            own.close()
+    run = functools.partial(
+        _run,
+        request,
+        run_id,
+        run_dir,
+        files,
+        selected,
+        progress=progress,
+        on_notebook=on_notebook,
+        on_progress=on_progress,
+    )
+    if kernels is not None:
+        return run(kernels)
+    with KernelPool(len(selected), KERNEL_NAME, refill=False) as own:
+        return run(own)
 
 
 def _run(
@@ -258,7 +258,7 @@ def _run(
     run_dir: Path,
     files: Mapping[str, Path],
     selected: list[NotebookSpec],
-    kernels: KernelPool | None,
+    kernels: KernelPool,
     *,
     progress: bool,
     on_notebook: Callable[[str], None] | None,
@@ -267,7 +267,8 @@ def _run(
     from evaluation.reporting.html import export_notebook_html
     from evaluation.reporting.progress import RunProgress, code_cells
 
-    assert kernels is not None
+    tracker = RunProgress(on_progress, pages=len(selected), pdf=request.pdf)
+    tracker.start("Preparing the run")
     run_dir.mkdir(parents=True, exist_ok=True)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     copied = _copy_inputs(files, run_dir)
@@ -283,12 +284,13 @@ def _run(
         },
     }
     parameters = resolve_parameters(selected, request.overrides, fixed)
-    cells = {
-        s.source.name: code_cells(s.source, injected=bool(parameters[s.source.name]))
-        for s in selected
-    }
-    tracker = RunProgress(on_progress, cells, pages=len(selected), pdf=request.pdf)
-    tracker.start("Preparing the run")
+    if on_progress is not None:
+        tracker.plan(
+            {
+                s.source.name: code_cells(s.source, injected=bool(parameters[s.source.name]))
+                for s in selected
+            }
+        )
     run_record = {
         "run_id": run_id,
         "pilot": request.pilot,

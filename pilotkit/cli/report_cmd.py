@@ -109,7 +109,8 @@ def report_for_pilot(
     import asyncio
     import tempfile
 
-    from evaluation.reporting.runner import run_report
+    from evaluation.reporting.kernels import KernelPool
+    from evaluation.reporting.runner import KERNEL_NAME, default_notebooks, run_report
     from survey_server.connection import connected
     from survey_server.services.report_inputs import export_pilot_inputs, pilot_report_request
     from survey_server.settings import Settings
@@ -120,11 +121,16 @@ def report_for_pilot(
         async with connected(settings.database_url) as engine:
             return await export_pilot_inputs(engine, slug, folder)
 
-    with tempfile.TemporaryDirectory(prefix="pilotkit-export-") as tmp:
+    # the kernels boot and import their libraries while the database is read (one of
+    # them goes unused when the pilot has no focus-group notes)
+    with (
+        KernelPool(len(default_notebooks()), KERNEL_NAME, refill=False) as kernels,
+        tempfile.TemporaryDirectory(prefix="pilotkit-export-") as tmp,
+    ):
         inputs = asyncio.run(export(Path(tmp)))
         if inputs.rows == 0:
             raise PilotkitError(f"pilot '{slug}' has no submissions yet: nothing to report")
         request = pilot_report_request(
             inputs, overrides, notes=notes, out_root=out_root, run_id=run_id, pdf=pdf
         )
-        return run_report(request, progress=progress)
+        return run_report(request, progress=progress, kernels=kernels)

@@ -55,6 +55,19 @@ def alive(pid: int) -> bool:
     return not (stat.is_file() and stat.read_text().split(") ", 1)[1].startswith("Z"))
 
 
+def processes_of(pool: KernelPool) -> list[int]:
+    """Live processes started for this pool (their command line names its folder)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and str(pool.folder) in command and alive(int(proc.name)):
+            found.append(int(proc.name))
+    return found
+
+
 def test_warm_kernel_runs_one_notebook_in_the_run_folder(tmp_path: Path) -> None:
     source = probe_notebook(tmp_path)
     run_dir = tmp_path / "run"
@@ -86,8 +99,11 @@ def test_close_leaves_no_kernel_process() -> None:
     held = pool.acquire()
     pids = pool.kernel_pids()
     assert len(pids) == 2 and all(alive(pid) for pid in pids)
+    assert sorted(processes_of(pool)) == sorted(pids)
     pool.close()
     assert not any(alive(pid) for pid in pids)
+    assert processes_of(pool) == []
+    assert not pool.folder.exists()
     assert not held.has_kernel or not held.provisioner.has_process
     with pytest.raises(KernelPoolError, match="closed"):
         pool.acquire()
@@ -96,10 +112,13 @@ def test_close_leaves_no_kernel_process() -> None:
 
 def test_close_stops_kernels_that_are_still_starting() -> None:
     pool = KernelPool(size=2)
+    deadline = time.monotonic() + 30
+    while not processes_of(pool) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until a kernel process exists, before its preload is done
     started = time.monotonic()
     pool.close()
     assert time.monotonic() - started < 15
-    assert pool.kernel_pids() == []
+    assert processes_of(pool) == []
 
 
 def test_acquire_from_threads_starts_extra_kernels_when_all_are_taken(tmp_path: Path) -> None:
@@ -125,3 +144,16 @@ def test_a_preload_that_fails_is_reported() -> None:
         pytest.raises(KernelPoolError, match="no_such_module_here"),
     ):
         pool.acquire(timeout=60)
+
+
+def test_a_kernel_that_died_while_waiting_is_replaced(tmp_path: Path) -> None:
+    import signal
+
+    source = probe_notebook(tmp_path)
+    with KernelPool(size=1) as pool:
+        pool.wait_ready(timeout=60)
+        (dead,) = pool.kernel_pids()
+        os.kill(dead, signal.SIGKILL)
+        with pool.kernel(cwd=tmp_path) as km:
+            state = run_probe(km, source, tmp_path / "out.ipynb")
+    assert state["pid"] != dead and state["cwd"] == str(tmp_path)

@@ -9,13 +9,9 @@ from evaluation.reporting.progress import RunProgress
 
 def test_fractions_only_grow_across_threads_and_end_with_done() -> None:
     seen: list[tuple[float, str]] = []
-    progress = RunProgress(
-        lambda fraction, stage: seen.append((fraction, stage)),
-        {"a.ipynb": 40, "b.ipynb": 25},
-        pages=2,
-        pdf=True,
-    )
+    progress = RunProgress(lambda f, stage: seen.append((f, stage)), pages=2, pdf=True)
     progress.start("Preparing the run")
+    progress.plan({"a.ipynb": 40, "b.ipynb": 25})
 
     def run(name: str, cells: int) -> None:
         for _ in range(cells + 3):  # a few more than counted: they must not overshoot
@@ -41,7 +37,8 @@ def test_fractions_only_grow_across_threads_and_end_with_done() -> None:
 
 
 def test_no_callback_no_hooks() -> None:
-    progress = RunProgress(None, {"a.ipynb": 3}, pages=1, pdf=False)
+    progress = RunProgress(None, pages=1, pdf=False)
+    progress.plan({"a.ipynb": 3})
     assert progress.hooks("a.ipynb") == {}
     progress.cell_done("a.ipynb")
     progress.finish()
