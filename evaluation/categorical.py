@@ -9,9 +9,14 @@
 * Choice items (waves x choices table, choices never chosen dropped): Pearson's
   chi-square test of homogeneity without continuity correction,
   `scipy.stats.chi2_contingency(table, correction=False)`; when any expected count is
-  below 5 and the table holds at most 1,000 answers, Fisher's exact test instead
-  (`scipy.stats.fisher_exact(table)`: the 2 x 2 test, or for larger tables the exact
-  test over all tables with the observed margins, Freeman-Halton).
+  below 5 and the table holds at most 1,000 answers, Fisher's exact test instead. A 2 x 2
+  table gets `scipy.stats.fisher_exact(table)`. A larger one gets the exact
+  Fisher-Freeman-Halton p-value of `evaluation.exact_rxc.fisher_rxc`: the sum of P(T)
+  over all tables T with the observed margins and P(T) <= P(observed) (1 + 1e-7), as R's
+  `fisher.test` (scipy's `fisher_exact` would estimate it by unseeded Monte Carlo for
+  such tables, a different p-value on every run). A table too large to enumerate within
+  `exact_rxc.MAX_WORK` gets a Monte Carlo estimate with a fixed seed instead; `method`
+  says which ("exact" or "monte_carlo"), the test name stays `fisher_exact`.
 * Paired choice items also get the Stuart-Maxwell test of marginal homogeneity (Stuart
   1955; Maxwell 1970) on the k x k table of (before, after) choices of the same people:
   d_i = n_i. - n_.i, V_ii = n_i. + n_.i - 2 n_ii, V_ij = -(n_ij + n_ji) over the first k-1
@@ -27,6 +32,7 @@ import numpy as np
 from scipy import stats
 
 from evaluation._numbers import num
+from evaluation.exact_rxc import fisher_rxc
 
 SMALL_EXPECTED = 5.0
 EXACT_TABLE_LIMIT = 1000
@@ -40,6 +46,8 @@ class CategoricalTest:
     statistic: float | None
     p_value: float | None
     df: float | None = None
+    #: how the p-value was computed where there is a choice: "exact" or "monte_carlo"
+    method: str | None = None
 
 
 def mcnemar_exact(pre: np.ndarray, post: np.ndarray) -> CategoricalTest:
@@ -73,9 +81,13 @@ def choice_table_test(table: np.ndarray) -> CategoricalTest | None:
         return None
     expected = stats.contingency.expected_freq(table)
     if expected.min() < SMALL_EXPECTED and table.sum() <= EXACT_TABLE_LIMIT:
-        result = stats.fisher_exact(table)
-        statistic = num(result.statistic) if table.shape == (2, 2) else None
-        return CategoricalTest("fisher_exact", statistic, num(result.pvalue))
+        if table.shape == (2, 2):
+            result = stats.fisher_exact(table)  # exact hypergeometric test, deterministic
+            return CategoricalTest(
+                "fisher_exact", num(result.statistic), num(result.pvalue), method="exact"
+            )
+        exact = fisher_rxc(table)
+        return CategoricalTest("fisher_exact", None, num(exact.p_value), method=exact.method)
     result = stats.chi2_contingency(table, correction=False)
     return CategoricalTest("chi_square", num(result.statistic), num(result.pvalue), num(result.dof))
 

@@ -10,9 +10,11 @@ waves; in the unpaired design on everyone who answered it in each wave. `n_pre` 
 * boolean: the share answering yes; McNemar's exact test (paired) or Fisher's exact
   test (unpaired) (`evaluation.categorical`);
 * single choice: the share of each choice; chi-square test of homogeneity, or Fisher's
-  exact test when an expected count is below 5 (in the paired design this compares the
-  two distributions of the same participants and ignores the pairing, so the
-  Stuart-Maxwell test of marginal homogeneity is added as `marginal_homogeneity`);
+  exact test when an expected count is below 5 (`test_method` says whether its p-value
+  is exact or, for a table too large to enumerate, a seeded Monte Carlo estimate; in the
+  paired design this compares the two distributions of the same participants and ignores
+  the pairing, so the Stuart-Maxwell test of marginal homogeneity is added as
+  `marginal_homogeneity`);
 * multi choice: the share choosing each option per wave, no test (each option would be
   its own yes/no question; read the shares descriptively);
 * text: only counted (`text_items`); display notes are skipped.
@@ -136,6 +138,7 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
         }
         if compared:
             test = choice_table_test(table)
+            method = test.method if test is not None else None
             if paired and len(pre):
                 marginal = stuart_maxwell(pre, post, len(choices))
                 extra["marginal_homogeneity"] = (

@@ -60,7 +60,10 @@ METHODS: dict[str, str] = {
         "likert/number: Wilcoxon signed-rank (paired) or Mann-Whitney U; boolean: McNemar "
         "exact (scipy.stats.binomtest on discordant pairs) or Fisher's exact "
         "(scipy.stats.fisher_exact); single: Pearson chi-square (scipy.stats.chi2_contingency, "
-        "correction=False) or Fisher's exact when an expected count < 5; multi: shares only."
+        "correction=False) or, when an expected count < 5, Fisher's exact test (2 x 2: "
+        "scipy.stats.fisher_exact; larger: the exact Freeman-Halton p-value by the network "
+        "algorithm of Mehta & Patel, as R's fisher.test, or past a work limit a Monte Carlo "
+        "estimate with a fixed seed, test_method 'monte_carlo'); multi: shares only."
     ),
     "item_adjustment": "Benjamini-Hochberg (1995) false discovery rate across items.",
     "attrition": (

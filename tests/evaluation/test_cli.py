@@ -126,6 +126,30 @@ def test_youth_yes_no_survey_unpaired_fisher(write_responses, tmp_path):
     assert unanswered["p_value"] is None and unanswered["pre_rate"] is None
 
 
+def test_youth_demo_summary_is_byte_identical_across_runs(tmp_path):
+    """The youth-civic demo answers (the demo's own simulation), evaluated twice in two
+    processes: the same summary.json bytes. Its `age_group` table is 2 x 4 with expected
+    counts below 5, the case whose p-value came from unseeded Monte Carlo: now the exact
+    Fisher-Freeman-Halton p-value (0.8234, checked by enumeration in test_exact_rxc.py)."""
+    from evaluation.exact_rxc import fisher_rxc
+    from pilotkit.demo.scenarios import YOUTH_SCENARIO
+    from pilotkit.demo.synthetic import simulate_responses
+    from pilotkit.instruments import load_instrument
+
+    frame = simulate_responses(load_instrument("youth-civic"), YOUTH_SCENARIO)
+    responses = tmp_path / "youth.csv"
+    frame.to_csv(responses, index=False)
+    first = _evaluate(Path("youth-civic"), responses, tmp_path / "first.json")
+    _evaluate(Path("youth-civic"), responses, tmp_path / "second.json")
+    assert (tmp_path / "first.json").read_bytes() == (tmp_path / "second.json").read_bytes()
+    age = next(i for i in first["items"] if i["id"] == "age_group")
+    assert (age["test"], age["test_method"]) == ("fisher_exact", "exact")
+    answers = frame[frame["item_id"] == "age_group"]
+    table = answers.groupby(["wave", "value"]).size().unstack(fill_value=0).loc[["pre", "post"]]
+    assert age["p_value"] == fisher_rxc(table.to_numpy()).p_value
+    assert round(age["p_value"], 4) == 0.8234
+
+
 def test_terminal_table_and_plan(write_instrument, write_responses):
     instrument = write_instrument(SLEEP_ITEMS, ["sleep"], scale=(-100, 100))
     responses = write_responses(scaled_sleep_rows(paired=True))
