@@ -47,9 +47,9 @@ RELATIVE_TOLERANCE = 1e-7
 #: Partial tables whose log-probabilities so far differ by less than this are merged.
 LOG_QUANTUM = 1e-9
 #: Work units (one per cell of a column split built; FORWARD_COST per partial table or
-#: completion carried one column further) before the Monte Carlo fallback. A call near
-#: the limit takes about 0.15-0.2 s (docs/methods.md gives the measurements).
-MAX_WORK = 5_000_000
+#: completion carried one column further) before the Monte Carlo fallback. The slowest
+#: tables found just under the limit take 0.1-0.15 s a call (`python -m bench fisher`).
+MAX_WORK = 4_000_000
 #: Relative costs, measured: carrying an entry costs about four cells of a split, and
 #: each node where the two directions meet a fixed NODE_COST on top.
 FORWARD_COST = 4
@@ -257,7 +257,7 @@ def _past_bounds(
 @dataclass
 class _Completions:
     """For each node of one column stage, the scores of its completions and how many
-    completions have each score (grouped by node, ascending scores within a node)."""
+    completions have each score (grouped by node: starts[v]:starts[v + 1])."""
 
     starts: np.ndarray
     score: np.ndarray
@@ -373,7 +373,10 @@ class _Search:
         node = np.r_[node[some], has_lump]
         score = np.r_[score[some], lump[has_lump]]
         weight = np.r_[weight[some], lump_weight[has_lump]]
-        order = np.lexsort((score, node))
+        # Grouped by node only (a stable radix sort when node numbers fit 16 bits); each
+        # node's scores are sorted where the two directions meet, if they ever do there.
+        small = node.astype(np.uint16) if len(self.nodes[stage]) <= 2**16 else node
+        order = np.argsort(small, kind="stable")
         node, score, weight = node[order], score[order], weight[order]
         starts = np.searchsorted(node, np.arange(len(self.nodes[stage]) + 1))
         return _Completions(starts, score, weight)
@@ -397,10 +400,11 @@ class _Search:
             budget.spend(NODE_COST + FORWARD_COST * (end - begin + int(last - first)))
             if begin == end:
                 continue  # no completion of this node can be extreme
-            scores = completions.score[begin:end]
+            order = np.argsort(completions.score[begin:end])
+            scores = completions.score[begin:end][order]
             # Suffix sums of w exp(best - score), smallest terms first; best keeps them <= w.
             best = scores[0]
-            scaled = completions.weight[begin:end] * np.exp(best - scores)
+            scaled = completions.weight[begin:end][order] * np.exp(best - scores)
             suffix = np.r_[np.cumsum(scaled[::-1])[::-1], 0.0]
             cut = np.searchsorted(scores, self.threshold - past[first:last], side="left")
             factor = np.exp(self.constant - past[first:last] - best)
