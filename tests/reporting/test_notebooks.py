@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from evaluation.reporting.runner import ReportError, ReportRequest, run_report
-from pilotkit.demo.scenarios import CRM_SCENARIO, crm_notes
-from pilotkit.demo.synthetic import simulate_responses
-from pilotkit.instruments import load_instrument
 from tests.helpers import REPO_ROOT, run_cli
+from tests.reporting.conftest import report_error_line
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = REPO_ROOT / "notebooks"
-
-
-@pytest.fixture(scope="module")
-def pilot_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pilot")
-    inst = load_instrument("pilot-core")
-    responses = folder / "responses.csv"
-    simulate_responses(inst, CRM_SCENARIO).to_csv(responses, index=False)
-    notes = folder / "notes.csv"
-    crm_notes().to_csv(notes, index=False)
-    return {"responses": responses, "notes": notes, "folder": folder}
 
 
 @pytest.fixture(scope="module")
@@ -135,25 +121,9 @@ def test_warm_pool_runs_match_the_cold_run(first_run, pilot_files) -> None:
 
 
 def test_broken_parameter_stops_with_a_clear_message(pilot_files) -> None:
-    result = run_cli(
-        "report",
-        "--instrument",
-        "pilot-core",
-        "--responses",
-        str(pilot_files["responses"]),
-        "--out",
-        str(pilot_files["folder"] / "bad"),
-        "-p",
-        "alpha",
-        "0.7",
-        "--no-progress",
-    )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    line = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
-    assert len(line) == 1
-    assert "readiness_report.ipynb, cell" in line[0]
-    assert "alpha must be between 0 and 0.5, not 0.7" in line[0]
+    line = report_error_line(pilot_files, "alpha", "0.7")
+    assert "readiness_report.ipynb, cell" in line
+    assert "alpha must be between 0 and 0.5, not 0.7" in line
 
 
 def test_unknown_parameter_is_refused_before_running(pilot_files) -> None:

@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.reporting.runner import ReportRequest, run_report
-from pilotkit.demo.scenarios import CRM_SCENARIO, crm_notes
-from pilotkit.demo.synthetic import simulate_responses
-from pilotkit.instruments import load_instrument
 from tests.helpers import REPO_ROOT, run_cli
+from tests.reporting.conftest import report_error_line
 
 pytestmark = pytest.mark.slow
 INSTRUMENT = REPO_ROOT / "instruments" / "pilot-core.yaml"
@@ -65,16 +63,6 @@ ENGLISH_FOCUS_GROUPS = [
     "negative:",
     "positive:",
 ]
-
-
-@pytest.fixture(scope="module")
-def pilot_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pilot-es")
-    responses = folder / "responses.csv"
-    simulate_responses(load_instrument("pilot-core"), CRM_SCENARIO).to_csv(responses, index=False)
-    notes = folder / "notes.csv"
-    crm_notes().to_csv(notes, index=False)
-    return {"responses": responses, "notes": notes, "folder": folder}
 
 
 def _run(pilot_files: dict[str, Path], language: str):
@@ -180,24 +168,8 @@ def test_english_report_keeps_its_words(english) -> None:
 
 
 def test_unsupported_language_is_one_clear_error(pilot_files) -> None:
-    result = run_cli(
-        "report",
-        "--instrument",
-        "pilot-core",
-        "--responses",
-        str(pilot_files["responses"]),
-        "--out",
-        str(pilot_files["folder"] / "bad"),
-        "-p",
-        "language",
-        "fr",
-        "--no-progress",
-    )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
-    assert len(lines) == 1
+    line = report_error_line(pilot_files, "language", "fr")
     assert (
         "language 'fr' cannot be used: the instrument offers en, es, "
-        "the report's texts exist in en, es" in lines[0]
+        "the report's texts exist in en, es" in line
     )
