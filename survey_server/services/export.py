@@ -12,6 +12,7 @@ import csv
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
@@ -97,11 +98,11 @@ async def _write_csv(engine: Engine, slug: str, out: Path) -> int:
     return count
 
 
-async def _write_parquet(engine: Engine, slug: str, out: Path) -> int:
+def parquet_schema() -> Any:
+    """The responses table's Parquet schema (submitted_at a UTC timestamp)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    schema = pa.schema(
+    return pa.schema(
         [
             ("participant_id", pa.string()),
             ("wave", pa.string()),
@@ -110,10 +111,24 @@ async def _write_parquet(engine: Engine, slug: str, out: Path) -> int:
             ("submitted_at", pa.timestamp("us", tz="UTC")),
         ]
     )
+
+
+async def parquet_tables(engine: Engine, slug: str) -> AsyncIterator[Any]:
+    """The responses as Arrow tables of `parquet_schema()`, one per batch."""
+    import pyarrow as pa
+
+    schema = parquet_schema()
+    async for batch in response_batches(engine, slug):
+        columns = [list(c) for c in zip(*batch, strict=True)]
+        yield pa.Table.from_arrays(columns, schema=schema)
+
+
+async def _write_parquet(engine: Engine, slug: str, out: Path) -> int:
+    import pyarrow.parquet as pq
+
     count = 0
-    with pq.ParquetWriter(out, schema) as writer:
-        async for batch in response_batches(engine, slug):
-            columns = list(zip(*batch, strict=True))
-            writer.write_table(pa.Table.from_arrays([list(c) for c in columns], schema=schema))
-            count += len(batch)
+    with pq.ParquetWriter(out, parquet_schema()) as writer:
+        async for table in parquet_tables(engine, slug):
+            writer.write_table(table)
+            count += table.num_rows
     return count

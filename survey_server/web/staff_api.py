@@ -21,7 +21,12 @@ from litestar.response import Stream
 
 from survey_server.services import api_tokens
 from survey_server.services.accounts import StaffAccount, pilot_id_for
-from survey_server.services.export import COLUMNS, response_batches
+from survey_server.services.export import (
+    COLUMNS,
+    parquet_schema,
+    parquet_tables,
+    response_batches,
+)
 from survey_server.services.notes_export import codebook, notes_csv_chunks
 from survey_server.services.staff_pilots import pilots_for
 from survey_server.web.schemas import ErrorOut
@@ -111,23 +116,12 @@ async def _responses_csv(state: State, slug: str) -> AsyncIterator[str]:
 
 
 async def _responses_parquet(state: State, slug: str) -> AsyncIterator[bytes]:
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema(
-        [
-            ("participant_id", pa.string()),
-            ("wave", pa.string()),
-            ("item_id", pa.string()),
-            ("value", pa.string()),
-            ("submitted_at", pa.timestamp("us", tz="UTC")),
-        ]
-    )
     sink = io.BytesIO()
-    with pq.ParquetWriter(sink, schema) as writer:
-        async for batch in response_batches(state.engine, slug):
-            columns = [list(c) for c in zip(*batch, strict=True)]
-            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+    with pq.ParquetWriter(sink, parquet_schema()) as writer:
+        async for table in parquet_tables(state.engine, slug):
+            writer.write_table(table)
             # Hand over what is written so far: one row group per batch in memory at most.
             yield sink.getvalue()
             sink.seek(0)
