@@ -9,8 +9,8 @@ import nbformat
 import pytest
 
 from evaluation.reporting.runner import ReportError, ReportRequest, run_report
-from tests.helpers import REPO_ROOT, run_cli
-from tests.reporting.conftest import report_error_line
+from tests.helpers import REPO_ROOT
+from tests.reporting.conftest import evaluate_json, report_error_line
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -60,21 +60,7 @@ def test_report_html_has_no_code_and_no_traceback(first_run) -> None:
 
 
 def test_summary_equals_evaluate_json(first_run, pilot_files) -> None:
-    out = pilot_files["folder"] / "evaluate.json"
-    result = run_cli(
-        "evaluate",
-        "--instrument",
-        "pilot-core",
-        "--responses",
-        str(pilot_files["responses"]),
-        "--notes",
-        str(pilot_files["notes"]),
-        "--json",
-        str(out),
-        "--quiet",
-    )
-    assert result.returncode == 0, result.stderr
-    assert first_run.summary.read_bytes() == out.read_bytes()
+    assert first_run.summary.read_bytes() == evaluate_json(pilot_files)
 
 
 def test_rerun_gives_the_same_numbers(first_run, pilot_files) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.reporting.runner import ReportRequest, run_report
-from tests.helpers import REPO_ROOT, run_cli
-from tests.reporting.conftest import report_error_line
+from tests.helpers import REPO_ROOT
+from tests.reporting.conftest import evaluate_json, report_error_line
 
 pytestmark = pytest.mark.slow
 INSTRUMENT = REPO_ROOT / "instruments" / "pilot-core.yaml"
@@ -129,22 +129,9 @@ def test_spanish_focus_groups_page(spanish) -> None:
 
 
 def test_summary_is_the_same_bytes_in_every_language(spanish, english, pilot_files) -> None:
-    out = pilot_files["folder"] / "evaluate.json"
-    result = run_cli(
-        "evaluate",
-        "--instrument",
-        "pilot-core",
-        "--responses",
-        str(pilot_files["responses"]),
-        "--notes",
-        str(pilot_files["notes"]),
-        "--json",
-        str(out),
-        "--quiet",
-    )
-    assert result.returncode == 0, result.stderr
-    assert spanish.summary.read_bytes() == out.read_bytes()
-    assert english.summary.read_bytes() == out.read_bytes()
+    expected = evaluate_json(pilot_files)
+    assert spanish.summary.read_bytes() == expected
+    assert english.summary.read_bytes() == expected
 
 
 def test_english_report_keeps_its_words(english) -> None:
