@@ -12,7 +12,6 @@ legends come from the catalog of the report's language (`language`, see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import matplotlib
 
@@ -25,6 +24,13 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from evaluation.reporting.figure_output import (  # noqa: F401 - the notebooks' API
+    FigureError,
+    draw_in_background,
+    save,
+    show,
+    wait,
+)
 from evaluation.reporting.i18n import texts
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common CVDs.
@@ -47,8 +53,8 @@ VERDICT_COLOURS = {
     "declined": OKABE_ITO["vermillion"],
 }
 SEVERITY_ORDER = ["blocker", "major", "minor", "none"]
-#: characters per line of a question's label in the answers figure
-LIKERT_LABEL_WIDTH = 58
+#: characters per line of a question written above its bars in the answers figure
+LIKERT_QUESTION_WIDTH = 90
 SEVERITY_COLOURS = {
     "blocker": OKABE_ITO["vermillion"],
     "major": OKABE_ITO["orange"],
@@ -101,32 +107,13 @@ def use_report_style() -> None:
             "axes.titley": 1.0,
             "axes.spines.top": False,
             "axes.spines.right": False,
+            # letters drawn as outlines: the figure looks the same in every browser, PDF
+            # and slide, whatever fonts the reader has
+            "svg.fonttype": "path",
+            # the same figure gives the same file (no random ids)
+            "svg.hashsalt": "pilotkit",
         }
     )
-
-
-def show(figure: Figure, folder: Path | str, name: str) -> None:
-    """Save a figure (see `save`), show the saved PNG in the notebook, free its memory.
-
-    Showing the file (not the live figure) makes the report independent of the
-    kernel's matplotlib backend and identical to the file an analyst picks up.
-    """
-    from IPython.display import Image, display
-
-    png = save(figure, folder, name)
-    plt.close(figure)
-    display(Image(filename=str(png)))
-
-
-def save(figure: Figure, folder: Path | str, name: str, *, svg: bool = False) -> Path:
-    """Save a figure as PNG under `folder/figures/` (and as SVG, for print, when asked)."""
-    target = Path(folder) / "figures"
-    target.mkdir(parents=True, exist_ok=True)
-    png = target / f"{name}.png"
-    figure.savefig(png)
-    if svg:
-        figure.savefig(target / f"{name}.svg")
-    return png
 
 
 def _subplots(width: float, height: float) -> tuple[Figure, Axes]:
@@ -202,46 +189,62 @@ def likert_diverging(
     m = texts(language)
     k = len(level_labels)
     colours = sns.color_palette("PuOr", k)  # orange = disagree, purple = agree
-    rows = distribution.groupby(["label", "wave"], sort=False)
-    # questions in the instrument's order, each before then after (`groups` sorts its keys,
-    # which put "after" above "before" in English and the questions in alphabetical order)
-    keys = list(dict.fromkeys(zip(distribution["label"], distribution["wave"], strict=True)))
-    # whole questions, wrapped (Spanish ones run to two lines), rather than cut off
-    row_labels = [
-        wrap(m("figures.likert_row", label=label, wave=wave), LIKERT_LABEL_WIDTH)
-        for label, wave in reversed(keys)
-    ]
-    lines = max((label.count("\n") + 1 for label in row_labels), default=1)
-    row_height = max(0.55, 0.21 * lines + 0.25)
-    figure, axis = _subplots(10, row_height * len(keys) + 1.8)
+    # questions in the instrument's order, and each question's waves in the data's order
+    # (before above after); each question is written once, above its bars
+    questions = list(dict.fromkeys(distribution["label"]))
+    waves = list(dict.fromkeys(distribution["wave"]))
+    table = distribution.pivot_table(
+        index=["label", "wave"], columns="level", values="share", aggfunc="sum", sort=False
+    ).reindex(columns=range(1, k + 1), fill_value=0.0)
     middle = (k + 1) / 2
-    # one barh call per answer level (not per segment): the same rectangles, drawn in
-    # the same left-to-right order within a row, at a fraction of the artist overhead
-    segments: list[list[tuple[int, float, float]]] = [[] for _ in range(k)]
-    for y, key in enumerate(reversed(keys)):
-        shares = (
-            rows.get_group(key).set_index("level")["share"].reindex(range(1, k + 1), fill_value=0.0)
-        )
+    # layout from the top down, in rows: a question's lines, then one bar per wave
+    headings: list[tuple[float, str]] = []
+    bars: list[tuple[float, str, pd.Series]] = []
+    y = 0.0
+    for question in questions:
+        heading = wrap(question, LIKERT_QUESTION_WIDTH)
+        headings.append((y, heading))
+        y += 0.5 * (heading.count("\n") + 1) + 0.15
+        for wave in waves:
+            if (question, wave) in table.index:
+                bars.append((y + 0.5, wave, table.loc[(question, wave)].fillna(0.0)))
+                y += 1.0
+        y += 0.35
+    figure, axis = _subplots(10, 0.36 * y + 1.6)
+    # one barh call per answer level (not per segment): the same rectangles at a fraction
+    # of the artist overhead
+    segments: list[list[tuple[float, float, float]]] = [[] for _ in range(k)]
+    for row, _, shares in bars:
         left = -shares[shares.index < middle].sum() - (
             shares.get(middle, 0.0) / 2 if k % 2 else 0.0
         )
         for level, share in shares.items():
-            segments[level - 1].append((y, share, left))
+            segments[int(level) - 1].append((row, share, left))
             if share >= 0.08:
                 axis.text(
-                    left + share / 2,
-                    y,
-                    m.percent(share),
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color="black",
+                    left + share / 2, row, m.percent(share), ha="center", va="center", fontsize=9
                 )
             left += share
-    for level, bars in enumerate(segments):
-        ys, widths, lefts = zip(*bars, strict=True)
-        axis.barh(ys, widths, left=lefts, color=colours[level], edgecolor="white", height=0.8)
-    axis.set_yticks(range(len(keys)), row_labels)
+    for level, parts in enumerate(segments):
+        if parts:
+            rows, widths, lefts = zip(*parts, strict=True)
+            axis.barh(rows, widths, left=lefts, color=colours[level], edgecolor="white", height=0.8)
+    for top, heading in headings:
+        axis.text(
+            0.0,
+            top,
+            heading,
+            ha="left",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+            transform=axis.get_yaxis_transform(),
+            # over the grid and the zero line, which would cross out letters
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            zorder=3,
+        )
+    axis.set_yticks([row for row, _, _ in bars], [wave for _, wave, _ in bars])
+    axis.set_ylim(y, -0.1)  # top down
     axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
     axis.set_xlim(-1, 1)
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: m.percent(abs(v))))
@@ -259,46 +262,72 @@ def likert_diverging(
     return figure
 
 
-def score_distributions(scores: pd.DataFrame, *, title: str = "", language: str = "en") -> Figure:
+def score_distributions(
+    scores: pd.DataFrame, *, title: str = "", language: str = "en", seed: int = 0
+) -> Figure:
     """Each dimension's scores before and after, as boxes with the individual points.
 
-    Columns: `label` (dimension), `wave`, `score`.
+    Columns: `label` (dimension), `wave`, `score`. The points are spread vertically at
+    random (`seed`), so that equal scores do not hide each other; drawn with matplotlib
+    itself, which takes a fraction of seaborn's box and strip plots' time.
     """
     m = texts(language)
-    figure, axis = _subplots(10, 0.9 * scores["label"].nunique() + 1.5)
+    labels = list(dict.fromkeys(scores["label"]))
     waves = list(dict.fromkeys(scores["wave"]))
-    palette = dict(
-        zip(waves, [OKABE_ITO["grey"], OKABE_ITO["blue"], OKABE_ITO["sky"]], strict=False)
-    )
-    sns.boxplot(
-        data=scores,
-        y="label",
-        x="score",
-        hue="wave",
-        palette=palette,
-        ax=axis,
-        showfliers=False,
-        width=0.7,
-        boxprops={"alpha": 0.55},
-    )
-    sns.stripplot(
-        data=scores,
-        y="label",
-        x="score",
-        hue="wave",
-        palette=palette,
-        ax=axis,
-        dodge=True,
-        size=3,
-        alpha=0.6,
-        legend=False,
-        jitter=0.25,
-    )
-    axis.set_ylabel("")
+    colours = [OKABE_ITO["grey"], OKABE_ITO["blue"], OKABE_ITO["sky"]]
+    figure, axis = _subplots(10, 0.9 * len(labels) + 1.5)
+    rng = np.random.default_rng(seed)
+    values = {
+        key: group.to_numpy(float) for key, group in scores.groupby(["label", "wave"])["score"]
+    }
+    width = 0.7 / max(len(waves), 1)
+    for index, wave in enumerate(waves):
+        colour = colours[index % len(colours)]
+        rows = [
+            (position + width * (index + 0.5) - 0.35, values[(label, wave)])
+            for position, label in enumerate(labels)
+            if (label, wave) in values
+        ]
+        if not rows:
+            continue
+        positions = [row for row, _ in rows]
+        axis.boxplot(
+            [points for _, points in rows],
+            positions=positions,
+            orientation="horizontal",
+            widths=width * 0.9,
+            showfliers=False,
+            patch_artist=True,
+            manage_ticks=False,
+            boxprops={"facecolor": colour, "alpha": 0.55, "edgecolor": "#3d3d3d"},
+            medianprops={"color": "#3d3d3d"},
+            whiskerprops={"color": "#3d3d3d"},
+            capprops={"color": "#3d3d3d"},
+        )
+        spread = width * 0.25
+        axis.scatter(
+            np.concatenate([points for _, points in rows]),
+            np.concatenate([row + rng.uniform(-spread, spread, len(p)) for row, p in rows]),
+            s=9,
+            color=colour,
+            alpha=0.6,
+            linewidths=0,
+            # thousands of points: one picture inside the drawing, not one shape each
+            rasterized=True,
+        )
+    axis.set_yticks(range(len(labels)), labels)
+    axis.set_ylim(len(labels) - 0.5, -0.5)  # the first area at the top
     axis.set_xlabel(m("figures.scores_axis"))
     _decimal_ticks(axis.xaxis, m.style.decimal)
+    handles = [
+        matplotlib.patches.Patch(color=colours[i % len(colours)], alpha=0.55, label=wave)
+        for i, wave in enumerate(waves)
+    ]
     # above the plot, right: inside it the legend hid the last area's points
-    axis.legend(title="", loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
+    axis.legend(
+        handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False
+    )
+    axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.scores_title"))
     return figure
 

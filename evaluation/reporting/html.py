@@ -8,6 +8,9 @@ error outputs never reach an executive's page.
 
 from __future__ import annotations
 
+import base64
+import html
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,5 +94,27 @@ def export_notebook_html(
         body, _ = exporter.from_notebook_node(
             _strip_for_readers(notebook), resources={"metadata": {"name": title}}
         )
-    html_path.write_text(body, encoding="utf-8")
+    html_path.write_text(_figure_alt_texts(body), encoding="utf-8")
     return html_path
+
+
+#: nbconvert embeds each SVG figure as an image with a placeholder for its alt text
+_SVG_IMAGE = re.compile(
+    r'<img alt="No description has been provided for this image" '
+    r'src="data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)"'
+)
+_SVG_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _figure_alt_texts(body: str) -> str:
+    """Name each figure for screen readers by its title (which the SVG carries)."""
+
+    def named(match: re.Match[str]) -> str:
+        svg = base64.b64decode(match["data"]).decode("utf-8", "replace")
+        title = _SVG_TITLE.search(svg)
+        if title is None:
+            return match[0]
+        alt = html.escape(html.unescape(title[1]))
+        return f'<img alt="{alt}" src="data:image/svg+xml;base64,{match["data"]}"'
+
+    return _SVG_IMAGE.sub(named, body)

@@ -41,7 +41,7 @@ def e(value: object) -> str:
 
 def report_css() -> str:
     return """<style>
-.pk img, .jp-RenderedImage img { max-width: 100%; height: auto; }
+.pk img, .jp-RenderedImage img, .jp-RenderedSVG img { max-width: 100%; height: auto; }
 .pk { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 16px;
       line-height: 1.5; color: #1b1b1b; max-width: 60rem; }
 .pk h1 { font-size: 1.9rem; margin: 0 0 .3rem; }

@@ -33,8 +33,10 @@ from pilotkit.errors import PilotkitError
 
 T = TypeVar("T")
 
-#: Imports only (inside a function, so no name lands in the notebook's namespace): the
-#: libraries the report notebooks use, with matplotlib on the Agg backend as they set it.
+#: Imports (inside a function, so no name lands in the notebook's namespace): the
+#: libraries the report notebooks use, with matplotlib on the Agg backend as they set it;
+#: and figures drawn by worker processes while the notebook goes on (a report kernel has
+#: the machine's cores to itself, an analyst's JupyterLab kernel draws in place).
 PRELOAD = """\
 def _pilotkit_preload():
     import matplotlib
@@ -55,6 +57,8 @@ def _pilotkit_preload():
     import evaluation.reporting.tables
     import evaluation.summary_io
     import pilotkit.instruments
+
+    evaluation.reporting.figures.draw_in_background()
 
 
 _pilotkit_preload()

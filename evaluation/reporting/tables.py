@@ -203,7 +203,7 @@ def likert_distribution(
             numbers = scale.min + scale.max - numbers
         text = instrument.text(item.text, lang)
         label = text if len(text) <= label_width else text[: label_width - 1].rstrip() + "…"
-        grouped = dict(list(numbers.groupby(values["wave"], sort=False)))
+        grouped = dict(list(numbers.groupby(values["wave"], sort=False, observed=True)))
         for wave in instrument.wave_ids:
             group = grouped.get(wave, pd.Series(dtype=float)).dropna()
             if len(group) < min_group:

@@ -1,8 +1,9 @@
-"""Every report figure draws from its documented columns and saves PNG and SVG."""
+"""Every report figure draws from its documented columns and saves a cropped SVG."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -29,10 +30,17 @@ def _style() -> None:
 
 
 def check(figure, tmp_path: Path, name: str) -> Path:
-    png = figures.save(figure, tmp_path, name, svg=True)
-    assert png.stat().st_size > 5_000
-    assert (tmp_path / "figures" / f"{name}.svg").is_file()
-    return png
+    title = figure.axes[0].get_title(loc="left")
+    svg = figures.save(figure, tmp_path, name)
+    assert svg == tmp_path / "figures" / f"{name}.svg"
+    root = ElementTree.parse(svg).getroot()  # well-formed, one drawing
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("width", "").endswith("pt") and root.get("viewBox")
+    # named for screen readers by its title; no tool metadata
+    assert root.find("{http://www.w3.org/2000/svg}title").text == title
+    assert root.find("{http://www.w3.org/2000/svg}metadata") is None
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 10
+    return svg
 
 
 def test_forest_plot(tmp_path: Path) -> None:
@@ -94,10 +102,14 @@ def test_likert_rows_follow_the_questions_before_then_after() -> None:
         for level in (1, 2)
     ]
     figure = figures.likert_diverging(pd.DataFrame(rows), ["No", "Yes"])
-    top_down = [t.get_text() for t in figure.axes[0].get_yticklabels()][::-1]
-    assert top_down == [
-        "Zeta question (before)",
-        "Zeta question (after)",
-        "Alpha question (before)",
-        "Alpha question (after)",
-    ]
+    axis = figure.axes[0]
+    # each question once, above its bars (the y axis runs top down), before above after
+    headings = sorted(
+        (t.get_position()[1], t.get_text()) for t in axis.texts if t.get_text().endswith("question")
+    )
+    assert [text for _, text in headings] == ["Zeta question", "Alpha question"]
+    ticks = zip(axis.get_yticks(), (t.get_text() for t in axis.get_yticklabels()), strict=True)
+    bars = sorted(ticks)
+    assert [wave for _, wave in bars] == ["before", "after", "before", "after"]
+    assert headings[0][0] < bars[0][0] < bars[1][0] < headings[1][0] < bars[2][0]
+    assert axis.yaxis_inverted()

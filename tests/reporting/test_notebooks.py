@@ -54,8 +54,12 @@ def test_report_html_has_no_code_and_no_traceback(first_run) -> None:
     report = first_run.report_html.read_text()
     assert "Not ready for a wider rollout" in report
     assert "Effortlessness of the job" in report
-    assert len(re.findall(r"<img ", report)) >= 5
-    assert (first_run.run_dir / "figures" / "change_by_area.png").is_file()
+    # figures as SVG images, each named by its title for screen readers
+    figure_alts = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,', report)
+    assert len(figure_alts) >= 5
+    assert "How each area changed" in figure_alts
+    assert "No description has been provided for this image" not in report
+    assert (first_run.run_dir / "figures" / "change_by_area.svg").is_file()
     assert (first_run.run_dir / "focus_groups.html").is_file()
 
 
@@ -102,8 +106,8 @@ def test_warm_pool_runs_match_the_cold_run(first_run, pilot_files) -> None:
         figures = sorted(p.name for p in (run.run_dir / "figures").iterdir())
         assert figures == sorted(p.name for p in (first_run.run_dir / "figures").iterdir())
         for name in figures:
-            png = (run.run_dir / "figures" / name).read_bytes()
-            assert png == (first_run.run_dir / "figures" / name).read_bytes(), name
+            drawing = (run.run_dir / "figures" / name).read_bytes()
+            assert drawing == (first_run.run_dir / "figures" / name).read_bytes(), name
 
 
 def test_broken_parameter_stops_with_a_clear_message(pilot_files) -> None:
@@ -152,4 +156,4 @@ def test_compare_pilots_notebook(first_run, pilot_files) -> None:
         for out in c.outputs
     )
     assert "Site A" in html and "Site B" in html
-    assert (pilot_files["folder"] / "figures" / "pilots_side_by_side.png").is_file()
+    assert (pilot_files["folder"] / "figures" / "pilots_side_by_side.svg").is_file()
