@@ -18,16 +18,18 @@ NOTEBOOKS = REPO_ROOT / "notebooks"
 
 @pytest.fixture(scope="module")
 def first_run(pilot_files):
-    return run_report(
-        ReportRequest(
-            pilot="crm",
-            instrument=REPO_ROOT / "instruments" / "pilot-core.yaml",
-            responses=pilot_files["responses"],
-            notes=pilot_files["notes"],
-            overrides={"pilot_name": "CRM pilot", "alpha": "0.05"},
-            out_root=pilot_files["folder"] / "reports",
-        ),
-        progress=False,
+    return run_report(_crm_request(pilot_files, "reports"), progress=False)
+
+
+def _crm_request(pilot_files, folder: str) -> ReportRequest:
+    """The fixture pilot's report, written under `folder` of the fixture folder."""
+    return ReportRequest(
+        pilot="crm",
+        instrument=REPO_ROOT / "instruments" / "pilot-core.yaml",
+        responses=pilot_files["responses"],
+        notes=pilot_files["notes"],
+        overrides={"pilot_name": "CRM pilot", "alpha": "0.05"},
+        out_root=pilot_files["folder"] / folder,
     )
 
 
@@ -88,18 +90,11 @@ def test_rerun_gives_the_same_numbers(first_run, pilot_files) -> None:
 def test_warm_pool_runs_match_the_cold_run(first_run, pilot_files) -> None:
     from evaluation.reporting.kernels import KernelPool
 
-    def request() -> ReportRequest:
-        return ReportRequest(
-            pilot="crm",
-            instrument=REPO_ROOT / "instruments" / "pilot-core.yaml",
-            responses=pilot_files["responses"],
-            notes=pilot_files["notes"],
-            overrides={"pilot_name": "CRM pilot", "alpha": "0.05"},
-            out_root=pilot_files["folder"] / "pooled",
-        )
-
     with KernelPool(size=2) as pool:
-        runs = [run_report(request(), progress=False, kernels=pool) for _ in range(2)]
+        runs = [
+            run_report(_crm_request(pilot_files, "pooled"), progress=False, kernels=pool)
+            for _ in range(2)
+        ]
     for run in runs:
         assert run.summary.read_bytes() == first_run.summary.read_bytes()
         # same inputs, same numbers and the very same figures (jitter is seeded)
