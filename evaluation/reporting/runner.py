@@ -230,7 +230,8 @@ def run_report(
         if not spec.source.is_file():
             raise ReportError(f"notebook '{spec.source}' is missing")
     run_id = request.run_id or new_run_id()
-    run_dir = (request.out_root or reports_dir()) / request.pilot / run_id
+    # absolute: the kernels run the notebooks from a folder of their own
+    run_dir = ((request.out_root or reports_dir()) / request.pilot / run_id).absolute()
     if run_dir.exists() and any(run_dir.iterdir()):
         raise ReportError(f"run folder '{run_dir}' already exists; choose another run id")
     files = _input_files(request)

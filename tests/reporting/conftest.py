@@ -24,7 +24,10 @@ def pilot_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def report_error_line(pilot_files: dict[str, Path], name: str, value: str) -> str:
     """`pilotkit report -p NAME VALUE` on the fixture data: it must fail with one error
-    line and no traceback; returns that line."""
+    line and no traceback; returns that line.
+
+    The reports folder is given relative to the working directory, as typed at a prompt
+    (the kernels start in a folder of their own: the run must not lose its way)."""
     result = run_cli(
         "report",
         "--instrument",
@@ -32,11 +35,12 @@ def report_error_line(pilot_files: dict[str, Path], name: str, value: str) -> st
         "--responses",
         str(pilot_files["responses"]),
         "--out",
-        str(pilot_files["folder"] / "bad"),
+        "bad",
         "-p",
         name,
         value,
         "--no-progress",
+        cwd=pilot_files["folder"],
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
