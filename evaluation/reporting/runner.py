@@ -301,21 +301,27 @@ def _run(
     }
     (run_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")
 
+    # Kernels are released when the whole run is done, not as each notebook finishes: a
+    # pool warms a replacement for each released kernel, and its imports would take the
+    # CPU from the notebook still running and from the HTML export.
+    used: list[Any] = []
+
     def run_one(spec: NotebookSpec) -> tuple[Path, Path]:
         name = spec.source.name
         if on_notebook is not None:
             on_notebook(name)
         target = run_dir / name
-        with kernels.kernel(cwd=run_dir) as km:
-            # one progress bar only: the main notebook's (they run side by side)
-            notebook = _execute(
-                spec.source,
-                target,
-                parameters[name],
-                km,
-                progress=progress and spec is selected[0],
-                hooks=tracker.hooks(name),
-            )
+        km = kernels.acquire(cwd=run_dir)
+        used.append(km)
+        # one progress bar only: the main notebook's (they run side by side)
+        notebook = _execute(
+            spec.source,
+            target,
+            parameters[name],
+            km,
+            progress=progress and spec is selected[0],
+            hooks=tracker.hooks(name),
+        )
         page = export_notebook_html(notebook, run_dir / spec.html_name, page=spec.source.stem)
         main = spec is selected[0]
         tracker.page_done("Writing the HTML report" if main else f"Writing {spec.html_name}")
@@ -325,10 +331,14 @@ def _run(
     html: list[Path] = []
     # Each notebook runs in its own kernel process, so two cores run two notebooks; the
     # first to finish writes its HTML while the other still runs.
-    with ThreadPoolExecutor(max_workers=min(len(selected), os.cpu_count() or 1)) as pool:
-        for target, page in pool.map(run_one, selected):
-            executed.append(target)
-            html.append(page)
+    try:
+        with ThreadPoolExecutor(max_workers=min(len(selected), os.cpu_count() or 1)) as pool:
+            for target, page in pool.map(run_one, selected):
+                executed.append(target)
+                html.append(page)
+    finally:
+        for km in used:
+            kernels.release(km)
     if request.pdf:
         from evaluation.reporting.pdf import html_to_pdf
 
