@@ -107,9 +107,10 @@ def use_report_style() -> None:
             "axes.titley": 1.0,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            # letters drawn as outlines: the figure looks the same in every browser, PDF
-            # and slide, whatever fonts the reader has
-            "svg.fonttype": "path",
+            # letters as text, not outlines: a third of a figure's drawing time, and
+            # readers can select, search and have them read aloud; each text names the
+            # font family it was measured with and its fallbacks (Arial, then DejaVu Sans)
+            "svg.fonttype": "none",
             # the same figure gives the same file (no random ids)
             "svg.hashsalt": "pilotkit",
         }
@@ -211,24 +212,38 @@ def likert_diverging(
                 y += 1.0
         y += 0.35
     figure, axis = _subplots(10, 0.36 * y + 1.6)
-    # one barh call per answer level (not per segment): the same rectangles at a fraction
-    # of the artist overhead
-    segments: list[list[tuple[float, float, float]]] = [[] for _ in range(k)]
+    # every segment in one collection, drawn in one pass: a Rectangle per segment (as
+    # `barh` makes) costs more than the rest of the figure
+    boxes: list[list[tuple[float, float]]] = []
+    fills: list[tuple[float, float, float]] = []
     for row, _, shares in bars:
         left = -shares[shares.index < middle].sum() - (
             shares.get(middle, 0.0) / 2 if k % 2 else 0.0
         )
         for level, share in shares.items():
-            segments[int(level) - 1].append((row, share, left))
+            right = left + share
+            boxes.append(
+                [(left, row - 0.4), (right, row - 0.4), (right, row + 0.4), (left, row + 0.4)]
+            )
+            fills.append(colours[int(level) - 1])
             if share >= 0.08:
+                # inside the axes: left out of the crop's measuring
                 axis.text(
-                    left + share / 2, row, m.percent(share), ha="center", va="center", fontsize=9
+                    left + share / 2,
+                    row,
+                    m.percent(share),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    in_layout=False,
                 )
-            left += share
-    for level, parts in enumerate(segments):
-        if parts:
-            rows, widths, lefts = zip(*parts, strict=True)
-            axis.barh(rows, widths, left=lefts, color=colours[level], edgecolor="white", height=0.8)
+            left = right
+    axis.add_collection(
+        matplotlib.collections.PolyCollection(
+            boxes, facecolors=fills, edgecolors="white", linewidths=1.0
+        ),
+        autolim=False,
+    )
     for top, heading in headings:
         axis.text(
             0.0,
@@ -245,8 +260,10 @@ def likert_diverging(
         )
     axis.set_yticks([row for row, _, _ in bars], [wave for _, wave, _ in bars])
     axis.set_ylim(y, -0.1)  # top down
-    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    # behind the bars: it would cross out the shares written on the middle answers
+    axis.axvline(0, color=OKABE_ITO["black"], linewidth=1, zorder=0.9)
     axis.set_xlim(-1, 1)
+    axis.set_xticks([-1.0, -0.5, 0.0, 0.5, 1.0])
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: m.percent(abs(v))))
     handles = [matplotlib.patches.Patch(color=colours[i], label=level_labels[i]) for i in range(k)]
     axis.legend(

@@ -3,9 +3,8 @@
 `savefig(bbox_inches="tight")` lays a figure out twice, once to measure its content and
 once to draw it; most of a report's run time went into that and into rasterizing and
 compressing PNGs. An SVG is drawn once, and its view box is then set around the content
-(labels outside the axes included), measured by the renderer that drew it. Letters are
-drawn as outlines (`svg.fonttype: path`), so a figure looks the same in every browser,
-PDF and slide whatever fonts the reader has.
+(labels outside the axes included), measured by the renderer that drew it. Letters
+stay text (`svg.fonttype: none`, set by the report style).
 """
 
 from __future__ import annotations

@@ -58,9 +58,12 @@ def test_likert_diverging(tmp_path: Path) -> None:
             for lvl, s in enumerate(shares, start=1)
         ]
     figure = figures.likert_diverging(pd.DataFrame(rows), ["SD", "D", "N", "A", "SA"])
-    bars = figure.axes[0].patches
-    assert len(bars) == 10
-    check(figure, tmp_path, "likert")
+    (segments,) = figure.axes[0].collections  # one collection holds every segment
+    assert len(segments.get_paths()) == 10
+    svg = check(figure, tmp_path, "likert").read_text()
+    # letters stay text: shares, the question and the answers can be read and searched
+    for words in ("30%", "I get more done", "SA"):
+        assert f">{words}</text>" in svg
 
 
 def test_scores_rates_participation_concerns(tmp_path: Path) -> None:
