@@ -11,6 +11,7 @@ by one in JupyterLab), `show()` draws the figure there and then.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -44,6 +45,7 @@ class _Pending:
 class _Background:
     executor: ProcessPoolExecutor
     pending: list[_Pending] = field(default_factory=list)
+    started: bool = False
 
 
 _background: _Background | None = None
@@ -72,7 +74,15 @@ def show(
         display({"image/svg+xml": _draw_and_save(folder, name, function, args, kwargs)}, raw=True)
         return
     _update(block=False)
+    first = not _background.started
+    if first:
+        # the workers are forked at the first submit; objects moved out of the garbage
+        # collector's reach are not written to (copied) by each worker's collections
+        gc.freeze()
     future = _background.executor.submit(_draw_and_save, folder, name, function, args, kwargs)
+    if first:
+        _background.started = True
+        gc.unfreeze()
     handle = display({"text/plain": f"(figure {name} is being drawn)"}, raw=True, display_id=True)
     _background.pending.append(_Pending(name, future, handle))
 
