@@ -173,8 +173,11 @@ def score_distribution(
         return pd.DataFrame(columns=["label", "wave", "score"])
     sizes = scores.groupby(["dimension", "wave"])["score"].transform("size")
     scores = scores[sizes >= min_group].copy()
-    scores["label"] = [_label(instrument, d, lang) for d in scores["dimension"]]
-    scores["wave"] = [wave_label(instrument, w, lang) for w in scores["wave"]]
+    # one lookup per dimension and wave, not one per person
+    labels = {d: _label(instrument, d, lang) for d in scores["dimension"].unique()}
+    waves_said = {w: wave_label(instrument, w, lang) for w in scores["wave"].unique()}
+    scores["label"] = scores["dimension"].map(labels)
+    scores["wave"] = scores["wave"].map(waves_said)
     return scores[["label", "wave", "score"]].reset_index(drop=True)
 
 
@@ -192,32 +195,37 @@ def likert_distribution(
     Columns: label, wave, level (1..k from the scale's minimum), share. An item and wave
     with fewer than `min_group` answers is left out.
     """
+    items = instrument.items_of(dimension_id)
+    # the dimension's answers, counted per item, wave and value in one pass
+    answers = responses.loc[responses["item_id"].isin([item.id for item in items])]
+    numbers = pd.to_numeric(answers["value"].astype(str).str.strip(), errors="coerce")
+    answered = numbers.notna()
+    tally: dict[tuple[str, str, int], int] = (
+        numbers[answered]
+        .astype(int)
+        .groupby([answers["item_id"][answered], answers["wave"][answered]], observed=True)
+        .value_counts()
+        .to_dict()
+    )
+    group_sizes: dict[tuple[str, str], int] = {}
+    for (item_id, wave, _), count in tally.items():
+        group_sizes[(item_id, wave)] = group_sizes.get((item_id, wave), 0) + count
+    waves = {wave: wave_label(instrument, wave, lang) for wave in instrument.wave_ids}
     rows = []
-    for item in instrument.items_of(dimension_id):
+    for item in items:
         scale = instrument.scale_of(item)
         assert scale is not None
-        values = responses.loc[responses["item_id"] == item.id, ["wave", "value"]]
-        values = values[values["value"].astype(str).str.strip() != ""]
-        numbers = pd.to_numeric(values["value"], errors="coerce")
-        if item.reverse:
-            numbers = scale.min + scale.max - numbers
         text = instrument.text(item.text, lang)
         label = text if len(text) <= label_width else text[: label_width - 1].rstrip() + "…"
-        grouped = dict(list(numbers.groupby(values["wave"], sort=False, observed=True)))
-        for wave in instrument.wave_ids:
-            group = grouped.get(wave, pd.Series(dtype=float)).dropna()
-            if len(group) < min_group:
+        for wave, said in waves.items():
+            size = group_sizes.get((item.id, wave), 0)
+            if size < min_group:
                 continue
-            counts = group.astype(int).value_counts().reindex(scale.points, fill_value=0)
             for offset, point in enumerate(scale.points, start=1):
-                rows.append(
-                    {
-                        "label": label,
-                        "wave": wave_label(instrument, wave, lang),
-                        "level": offset,
-                        "share": counts[point] / len(group),
-                    }
-                )
+                # reverse-coded: the answer that means `point` once turned around
+                answer = scale.min + scale.max - point if item.reverse else point
+                share = tally.get((item.id, wave, answer), 0) / size
+                rows.append({"label": label, "wave": said, "level": offset, "share": share})
     return pd.DataFrame(rows, columns=["label", "wave", "level", "share"])
 
 
