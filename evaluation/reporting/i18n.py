@@ -138,7 +138,9 @@ class Messages:
 
 def load_catalog(path: Path) -> tuple[dict[str, Any], NumberStyle]:
     """A catalog file's texts (dotted keys) and its number conventions."""
-    tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's loader where PyYAML has it: a catalog loads in a tenth of the time
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    tree = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     settings = tree.pop(SETTINGS_KEY, {}) or {}
     style = NumberStyle(
         decimal=str(settings.get("decimal", ".")),
