@@ -63,6 +63,9 @@ def _exporter() -> Iterator[HTMLExporter]:
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             embed_images=True,
+            # the notebook is validated once, after its last preprocessor, not after
+            # each of them: a tenth of a report's export time went into re-validating
+            optimistic_validation=True,
         )
     yield exporter
     _IDLE_EXPORTERS.put(exporter)
