@@ -117,6 +117,19 @@ def use_report_style() -> None:
     )
 
 
+def warm_up() -> None:
+    """Draw a small figure in the report style and throw it away.
+
+    A process's first drawing loads the font files and fills matplotlib's caches; done
+    once in a report kernel before its figure workers fork, it is not paid again by
+    each of them.
+    """
+    from evaluation.reporting.svg import draw_svg
+
+    use_report_style()
+    draw_svg(participation(pd.DataFrame({"stage": ["-"], "count": [1]})))
+
+
 def _subplots(width: float, height: float) -> tuple[Figure, Axes]:
     """A figure with one axis, kept out of pyplot's registry: pyplot would watch every
     change to it for redrawing, and a report figure is only ever saved."""

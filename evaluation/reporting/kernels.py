@@ -36,7 +36,8 @@ T = TypeVar("T")
 #: Imports (inside a function, so no name lands in the notebook's namespace): the
 #: libraries the report notebooks use, with matplotlib on the Agg backend as they set it;
 #: and figures drawn by worker processes while the notebook goes on (a report kernel has
-#: the machine's cores to itself, an analyst's JupyterLab kernel draws in place).
+#: the machine's cores to itself, an analyst's JupyterLab kernel draws in place), after a
+#: first throw-away drawing that loads fonts and caches for the workers to inherit.
 PRELOAD = """\
 def _pilotkit_preload():
     import matplotlib
@@ -59,6 +60,7 @@ def _pilotkit_preload():
     import pilotkit.instruments
 
     evaluation.reporting.figures.draw_in_background()
+    evaluation.reporting.figures.warm_up()
 
 
 _pilotkit_preload()
