@@ -10,7 +10,7 @@ starting a kernel, which a cold report cannot avoid.
   the clock starts, as a long-running report worker runs reports.
 
 After one untimed report (this process's first-use costs), the three are run `--repeat`
-times (default 3) in turn, each after the pool has finished warming its replacements (so
+times (default 5) in turn, each after the pool has finished warming its replacements (so
 that no measurement shares the CPU with it); the medians and the ratios to the floor are
 printed. Target: report / floor <= 2.
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="bench.report_bench")
     parser.add_argument("--quick", action="store_true", help="one repetition")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--participants", type=int, default=1000)
     args = parser.parse_args(argv or [])
     repeat = 1 if args.quick else args.repeat
