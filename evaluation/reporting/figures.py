@@ -271,7 +271,24 @@ def likert_diverging(
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
             zorder=3,
         )
-    axis.set_yticks([row for row, _, _ in bars], [wave for _, wave, _ in bars])
+    # each bar's wave as a text where its tick label would be: a tick is two lines and
+    # two texts, a tenth of the figure's drawing time for eight of them
+    axis.set_yticks([])
+    gap = plt.rcParams["ytick.major.pad"] + plt.rcParams["ytick.major.size"]
+    beside = axis.get_yaxis_transform() + matplotlib.transforms.ScaledTranslation(
+        -gap / 72, 0, figure.dpi_scale_trans
+    )
+    for row, wave, _ in bars:
+        axis.text(
+            0.0,
+            row,
+            wave,
+            ha="right",
+            va="center_baseline",  # as tick labels are
+            fontsize=plt.rcParams["ytick.labelsize"],
+            color=plt.rcParams["ytick.color"],
+            transform=beside,
+        )
     axis.set_ylim(y, -0.1)  # top down
     # behind the bars: it would cross out the shares written on the middle answers
     axis.axvline(0, color=OKABE_ITO["black"], linewidth=1, zorder=0.9)
