@@ -4,8 +4,8 @@ Each function takes a small tidy DataFrame (columns named in its docstring), ret
 matplotlib Figure and draws nothing else: the notebooks decide what to show and save.
 Colours come from colour-blind-safe palettes (Okabe-Ito for categories, ColorBrewer
 PuOr for agree/disagree) and every colour is doubled by a text label, so nothing is read
-from colour alone. Fonts are sized for a report read on a laptop or a phone. Titles, axis labels and
-legends come from the catalog of the report's language (`language`, see
+from colour alone. Fonts are sized for a report read on a laptop or a phone. Titles, axis
+labels and legends come from the catalog of the report's language (`language`, see
 `evaluation.reporting.i18n`), numbers are written its way.
 """
 
@@ -272,7 +272,7 @@ def likert_diverging(
             zorder=3,
         )
     # each bar's wave as a text where its tick label would be: a tick is two lines and
-    # two texts, a tenth of the figure's drawing time for eight of them
+    # two texts, and eight of them took a sixth of the figure's drawing time
     axis.set_yticks([])
     gap = plt.rcParams["ytick.major.pad"] + plt.rcParams["ytick.major.size"]
     beside = axis.get_yaxis_transform() + matplotlib.transforms.ScaledTranslation(

@@ -200,16 +200,14 @@ def likert_distribution(
     answers = responses.loc[responses["item_id"].isin([item.id for item in items])]
     numbers = pd.to_numeric(answers["value"].astype(str).str.strip(), errors="coerce")
     answered = numbers.notna()
-    tally: dict[tuple[str, str, int], int] = (
+    counts = (
         numbers[answered]
         .astype(int)
         .groupby([answers["item_id"][answered], answers["wave"][answered]], observed=True)
         .value_counts()
-        .to_dict()
     )
-    group_sizes: dict[tuple[str, str], int] = {}
-    for (item_id, wave, _), count in tally.items():
-        group_sizes[(item_id, wave)] = group_sizes.get((item_id, wave), 0) + count
+    tally: dict[tuple[str, str, int], int] = counts.to_dict()
+    group_sizes: dict[tuple[str, str], int] = counts.groupby(level=[0, 1]).sum().to_dict()
     waves = {wave: wave_label(instrument, wave, lang) for wave in instrument.wave_ids}
     rows = []
     for item in items:
