@@ -168,7 +168,7 @@ class ReportWorker:
             await write_progress()
             inputs = await export_pilot_inputs(self.engine, job.pilot_slug, folder)
             if inputs.rows == 0:
-                return "the pilot has no submitted answers yet: there is nothing to report"
+                return report_jobs.NOTHING_TO_REPORT
             on_progress(0.0, "Starting the analysis")
             request = pilot_report_request(
                 inputs,

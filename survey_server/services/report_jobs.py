@@ -35,6 +35,7 @@ STALE_AFTER_S = 300
 MAX_STAGE = 200
 #: What the people who started a run read when its worker stopped before the end.
 STOPPED = "the server stopped before the report was finished; start it again"
+NOTHING_TO_REPORT = "the pilot has no submitted answers yet: there is nothing to report"
 
 
 class ReportFieldsError(InvalidInputError):
@@ -51,6 +52,13 @@ class ReportChoices:
 
     languages: list[str]
     alphas: tuple[str, ...] = ALPHAS
+
+    @property
+    def named_languages(self) -> list[tuple[str, str]]:
+        """(code, the language's own name) for the form's choices."""
+        from survey_server.i18n import language_name
+
+        return [(code, language_name(code)) for code in self.languages]
 
 
 @dataclass(frozen=True)
@@ -130,17 +138,17 @@ def _job_state(row: dict[str, Any]) -> JobState:
     )
 
 
-async def report_choices(
-    engine: Engine, pilot_id: int, report_languages: list[str]
-) -> ReportChoices:
+async def report_choices(engine: Engine, pilot_id: int) -> ReportChoices:
     """Languages both the pilot's instrument and the report's own text are written in."""
+    from evaluation.reporting.i18n import report_languages
     from survey_server.services.pilots import frozen_instrument
 
     row = await Pilot.select(Pilot.slug).where(Pilot.id == pilot_id).first()
     if row is None:
         raise NotFoundError("no such pilot")
     instrument = await frozen_instrument(engine, row["slug"])
-    offered = [lang for lang in instrument.languages if lang in report_languages]
+    written = report_languages()  # one catalog per language of the report's own words
+    offered = [lang for lang in instrument.languages if lang in written]
     return ReportChoices(languages=offered or [instrument.default_language])
 
 
@@ -173,7 +181,7 @@ async def start_report(
     if errors:
         raise ReportFieldsError(errors)
     if await _submissions(pilot_id) == 0:
-        raise ConflictError("the pilot has no submitted answers yet: there is nothing to report")
+        raise ConflictError(NOTHING_TO_REPORT)
     parameters = {"language": language, "alpha": alpha}
     async with write_transaction(engine):
         busy = await ReportJob.exists().where(

@@ -17,7 +17,7 @@ from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
 from survey_server.services.roles import allowed
 from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, field, page
-from survey_server.web.staff_reports import report_languages, verdict_words
+from survey_server.web.staff_reports import verdict_words
 
 
 @get("/staff/pilots", include_in_schema=False)
@@ -126,7 +126,7 @@ async def pilot_page(
         else None
     )
     report_choices = (
-        await report_jobs.report_choices(state.engine, pilot_id, report_languages())
+        await report_jobs.report_choices(state.engine, pilot_id)
         if allowed(session.user.role, "reports.run")
         else None
     )

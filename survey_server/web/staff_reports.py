@@ -39,13 +39,6 @@ class PilotProgress(msgspec.Struct):
     jobs: list[JobProgress]
 
 
-def report_languages() -> list[str]:
-    """Languages the report's own words are written in (one catalog each)."""
-    from evaluation.reporting.i18n import report_languages as catalogs
-
-    return catalogs()
-
-
 def verdict_words() -> dict[str, str]:
     """The English report's headline for each verdict (the staff pages are in English)."""
     from evaluation.readiness import SEVERITY_ORDER
@@ -68,7 +61,7 @@ async def _reports_page(
 ) -> Template:
     pilot = await get_pilot(state.engine, slug)
     runs = await report_jobs.list_runs(state.engine, pilot_id, slug, state.settings.reports_dir)
-    choices = await report_jobs.report_choices(state.engine, pilot_id, report_languages())
+    choices = await report_jobs.report_choices(state.engine, pilot_id)
     return page(
         session,
         "reports.html",
@@ -102,7 +95,7 @@ async def start_report(
         "alpha": field(form, "alpha"),
         "pdf": "1" if field(form, "pdf") else "",
     }
-    choices = await report_jobs.report_choices(state.engine, pilot_id, report_languages())
+    choices = await report_jobs.report_choices(state.engine, pilot_id)
     try:
         job = await report_jobs.start_report(
             state.engine,
@@ -150,12 +143,12 @@ async def report_file(
 ) -> File:
     await pilot_id_for(session.user, slug, "reports.view")
     path = run_file(state.settings.reports_dir, slug, run_id, file_name)
-    inline = file_name.endswith((".html", ".pdf", ".json"))
     return File(
         path=path,
         filename=f"{slug}-{run_id}-{file_name}",
         media_type=SERVED_FILES[file_name],
-        content_disposition_type="inline" if inline else "attachment",
+        # every served file (HTML, PDF, JSON) opens in the browser
+        content_disposition_type="inline",
         headers=REPORT_HEADERS,
     )
 
