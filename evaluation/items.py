@@ -118,12 +118,11 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
     keep_pre, keep_post = (both, both) if paired else (has_pre, has_post)
     pre, post = pre_all[keep_pre], post_all[keep_post]
     test = None
-    method = None
     extra: dict[str, Any] = {}
     if item.type in ("likert", "number"):
         figures, rank = _numeric_item(pre, post, paired, compared)
         if rank is not None:
-            test, method = rank, rank.method
+            test = rank
             extra["rank_biserial"] = rank.rank_biserial
     elif item.type == "boolean":
         figures = {"pre_rate": _rate(pre), "post_rate": _rate(post)}
@@ -138,7 +137,6 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
         }
         if compared:
             test = choice_table_test(table)
-            method = test.method if test is not None else None
             if paired and len(pre):
                 marginal = stuart_maxwell(pre, post, len(choices))
                 extra["marginal_homogeneity"] = (
@@ -171,7 +169,7 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
         test=test.test if test is not None else None,
         statistic=test.statistic if test is not None else None,
         p_value=test.p_value if test is not None else None,
-        test_method=method,
+        test_method=test.method if test is not None else None,
         extra=extra,
     )
 

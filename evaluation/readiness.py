@@ -20,6 +20,7 @@ figure; the most severe verdict among the fired rules wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -315,20 +316,32 @@ def _note_findings(
     return found
 
 
-def _unique_reasons(findings: list[Finding]) -> list[str]:
-    """Reasons, most severe first, each once (a note naming two dimensions is one reason)."""
-    ordered = sorted(findings, key=lambda f: -SEVERITY_ORDER.index(f.verdict))
-    return list(dict.fromkeys(f.reason for f in ordered if f.reason))
+def by_severity(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings, most severe first (in the order found within a severity)."""
+    return sorted(findings, key=lambda f: -SEVERITY_ORDER.index(f.verdict))
 
 
-def _areas(findings: list[Finding], labels: dict[str, str]) -> list[AreaOfConcern]:
+def reasons_per_area(
+    findings: Iterable[Finding], text: Callable[[Finding], str]
+) -> dict[str, list[str]]:
+    """Per dimension a finding names, in the order found: its findings' `text`, each once."""
     grouped: dict[str, list[str]] = {}
     for finding in findings:
         if finding.dimension is None:
             continue
         reasons = grouped.setdefault(finding.dimension, [])
-        if finding.reason not in reasons:
-            reasons.append(finding.reason)
+        if (said := text(finding)) not in reasons:
+            reasons.append(said)
+    return grouped
+
+
+def _unique_reasons(findings: list[Finding]) -> list[str]:
+    """Reasons, most severe first, each once (a note naming two dimensions is one reason)."""
+    return list(dict.fromkeys(f.reason for f in by_severity(findings) if f.reason))
+
+
+def _areas(findings: list[Finding], labels: dict[str, str]) -> list[AreaOfConcern]:
+    grouped = reasons_per_area(findings, lambda finding: finding.reason)
     return [
         AreaOfConcern(dimension, labels.get(dimension, dimension), reasons)
         for dimension, reasons in grouped.items()

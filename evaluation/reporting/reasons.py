@@ -12,25 +12,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from evaluation.notes import GENERAL
-from evaluation.readiness import SEVERITY_ORDER, Finding
+from evaluation.readiness import Finding, by_severity, reasons_per_area
 from evaluation.reporting.i18n import Messages, texts
 from evaluation.result import EvaluationResult
 from pilotkit.instruments import Instrument
 
 
 def area_labels(
-    result: EvaluationResult, instrument: Instrument | None, lang: str, *, title: bool = False
+    result: EvaluationResult, instrument: Instrument | None, lang: str
 ) -> dict[str, str]:
     """Dimension id -> label in `lang` (the result's labels without an instrument).
 
-    `general` (notes about the pilot as a whole) reads "the pilot in general" inside a
-    sentence, or capitalised with `title=True`.
+    `general` (notes about the pilot as a whole) reads "the pilot in general", as inside
+    a sentence.
     """
     m = texts(lang)
     labels = {d.id: d.label for d in result.dimensions}
     if instrument is not None:
         labels.update({d.id: instrument.text(d.label, lang) for d in instrument.dimensions})
-    labels[GENERAL] = m("labels.general_title" if title else "labels.general")
+    labels[GENERAL] = m("labels.general")
     return labels
 
 
@@ -136,8 +136,7 @@ def readiness_reasons(
             for d in result.dimensions
         )
         return [m("reasons.ready", summary=summary) if summary else m("reasons.ready_empty")]
-    ordered = sorted(findings, key=lambda f: -SEVERITY_ORDER.index(f.verdict))
-    return list(dict.fromkeys(finding_text(f, labels, m) for f in ordered))
+    return list(dict.fromkeys(finding_text(f, labels, m) for f in by_severity(findings)))
 
 
 def areas_of_concern(
@@ -146,13 +145,8 @@ def areas_of_concern(
     """(area label, its reasons) for every area a rule named, in the order found."""
     m = texts(lang)
     labels = area_labels(result, instrument, lang)
-    titles = area_labels(result, instrument, lang, title=True)
-    grouped: dict[str, list[str]] = {}
-    for finding in result.readiness.findings:
-        if finding.dimension is None:
-            continue
-        reasons = grouped.setdefault(finding.dimension, [])
-        text = finding_text(finding, labels, m)
-        if text not in reasons:
-            reasons.append(text)
+    titles = {**labels, GENERAL: m("labels.general_title")}
+    grouped = reasons_per_area(
+        result.readiness.findings, lambda finding: finding_text(finding, labels, m)
+    )
     return [(titles.get(dim, dim), reasons) for dim, reasons in grouped.items()]
