@@ -56,6 +56,12 @@ def drop_postgres_database(url: str) -> None:
     asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Report commands run by the tests start their own kernels and leave no report
+    daemon behind; the daemon's own tests turn it on for the commands they run."""
+    os.environ["PILOTKIT_REPORT_DAEMON"] = "off"
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """With PostgreSQL asked for, an unreachable server fails the run at once."""
     url = postgres_server_url()

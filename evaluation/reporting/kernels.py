@@ -192,6 +192,13 @@ class KernelPool:
             if not ok:
                 raise KernelPoolError(f"the kernels were not ready within {timeout:.0f} s")
 
+    def stop_in_use(self) -> None:
+        """Kill every kernel handed out: the notebooks running on them fail at once."""
+        with self._lock:
+            managers = list(self._in_use)
+        for km in managers:
+            self._schedule(km.signal_kernel(signal.SIGKILL))
+
     @contextmanager
     def kernel(self, cwd: Path | str | None = None) -> Iterator[Any]:
         """`acquire` and, whatever happens, `release` one kernel."""
