@@ -11,8 +11,15 @@ starting a kernel, which a cold report cannot avoid.
 
 After one untimed report (this process's first-use costs), the three are run `--repeat`
 times (default 5) in turn, each after the pool has finished warming its replacements (so
-that no measurement shares the CPU with it); the medians and the ratios to the floor are
-printed. Target: report / floor <= 2.
+that no measurement shares the CPU with it).
+
+Then the same as commands, each a new process, as an analyst types them: `papermill` on
+the empty notebook (the floor), `pilotkit report` with PILOTKIT_REPORT_DAEMON=off (every
+run starts its kernels), and `pilotkit report` handing its run to a report daemon that
+was started before (`pilotkit report-daemon run`, in a private runtime folder), each
+daemon run after the daemon has warmed its kernels again.
+
+The medians and the ratios to the floor are printed. Target: report / floor <= 2.
 
 Run: `python -m bench report` or `python -m bench.report_bench [--quick]`.
 """
@@ -20,7 +27,10 @@ Run: `python -m bench report` or `python -m bench.report_bench [--quick]`.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -108,13 +118,95 @@ def main(argv: list[str] | None = None) -> None:
                         report(pool if kind == "warm" else None)
                     times[kind].append(time.perf_counter() - start)
 
+        report_args = [
+            "report",
+            "--instrument",
+            "pilot-core",
+            "--responses",
+            str(responses),
+            "--notes",
+            str(notes),
+            "--out",
+            str(folder / "reports"),
+            "--no-progress",
+        ]
+        commands = _time_commands(folder, empty, report_args, repeat)
+
     floor, cold, warm = (statistics.median(times[kind]) for kind in ("floor", "cold", "warm"))
     print(f"{args.participants}-participant pilot, 2 notebooks, HTML, figures; medians of {repeat}")
+    print("in one process (papermill and the report code imported before the clock):")
     print(f"  floor: papermill on an empty notebook (kernel start-up): {floor:5.2f} s")
-    print(f"  cold report (command line, kernels started by the run): {cold:5.2f} s")
-    print(f"  warm report (KernelPool warmed before the clock):       {warm:5.2f} s")
+    print(f"  cold report (kernels started by the run):                {cold:5.2f} s")
+    print(f"  warm report (KernelPool warmed before the clock):        {warm:5.2f} s")
     print(f"  ratio cold / floor: {cold / floor:.2f}   warm / floor: {warm / floor:.2f}")
-    print("  (target: report / floor <= 2)")
+    floor, cold, warm = (statistics.median(commands[kind]) for kind in ("floor", "cold", "warm"))
+    print("as commands (each a new process):")
+    print(f"  floor: papermill empty.ipynb out.ipynb:                  {floor:5.2f} s")
+    print(f"  pilotkit report, PILOTKIT_REPORT_DAEMON=off:              {cold:5.2f} s")
+    print(f"  pilotkit report, report daemon running:                  {warm:5.2f} s")
+    print(
+        f"  ratio no daemon / floor: {cold / floor:.2f}   with daemon / floor: {warm / floor:.2f}"
+    )
+    print("(target: report / floor <= 2)")
+
+
+def _time_commands(
+    folder: Path, empty: Path, report_args: list[str], repeat: int
+) -> dict[str, list[float]]:
+    """Median wall times of the floor and report commands, a daemon serving the latter."""
+    from evaluation.reporting import daemon_client
+
+    bin_dir = Path(sys.executable).parent
+    runtime = folder / "runtime"
+    runtime.mkdir(mode=0o700)
+    saved = os.environ.get("PILOTKIT_RUNTIME_DIR")
+    os.environ["PILOTKIT_RUNTIME_DIR"] = str(runtime)  # the daemon's key includes it
+    environment = {k: v for k, v in os.environ.items() if k != daemon_client.ENV_SWITCH}
+    daemon = subprocess.Popen(
+        [str(bin_dir / "pilotkit"), "report-daemon", "run", "--minutes", "10"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    paths = daemon_client.daemon_paths()
+
+    def ready() -> None:
+        deadline = time.monotonic() + 120
+        while daemon_client.ask("ready", paths) is None:
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the report daemon did not start")
+            time.sleep(0.2)
+
+    def timed(argv: list[str], env: dict[str, str]) -> float:
+        ready()  # no run shares the CPU with the daemon warming its kernels
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    runs: dict[str, tuple[list[str], dict[str, str]]] = {
+        "floor": (
+            [str(bin_dir / "papermill"), "-k", "python3", str(empty), str(folder / "o.ipynb")],
+            environment,
+        ),
+        "cold": (
+            [str(bin_dir / "pilotkit"), *report_args],
+            {**environment, daemon_client.ENV_SWITCH: "off"},
+        ),
+        "warm": ([str(bin_dir / "pilotkit"), *report_args], environment),
+    }
+    times: dict[str, list[float]] = {kind: [] for kind in runs}
+    try:
+        for _ in range(repeat):
+            for kind, (argv, env) in runs.items():
+                times[kind].append(timed(argv, env))
+    finally:
+        daemon_client.ask("stop", paths)
+        daemon.wait(timeout=30)
+        if saved is None:
+            os.environ.pop("PILOTKIT_RUNTIME_DIR")
+        else:
+            os.environ["PILOTKIT_RUNTIME_DIR"] = saved
+    return times
 
 
 if __name__ == "__main__":
