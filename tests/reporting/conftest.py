@@ -49,20 +49,21 @@ def report_error_line(pilot_files: dict[str, Path], name: str, value: str) -> st
     return lines[0]
 
 
-def evaluate_json(pilot_files: dict[str, Path]) -> bytes:
-    """What `pilotkit evaluate --json` writes for the fixture data (responses and notes)."""
-    out = pilot_files["folder"] / "evaluate.json"
-    result = run_cli(
-        "evaluate",
+def input_args(pilot_files: dict[str, Path]) -> list[str]:
+    """The command-line options naming the fixture pilot's instrument, responses, notes."""
+    return [
         "--instrument",
         "pilot-core",
         "--responses",
         str(pilot_files["responses"]),
         "--notes",
         str(pilot_files["notes"]),
-        "--json",
-        str(out),
-        "--quiet",
-    )
+    ]
+
+
+def evaluate_json(pilot_files: dict[str, Path]) -> bytes:
+    """What `pilotkit evaluate --json` writes for the fixture data (responses and notes)."""
+    out = pilot_files["folder"] / "evaluate.json"
+    result = run_cli("evaluate", *input_args(pilot_files), "--json", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     return out.read_bytes()

@@ -17,6 +17,7 @@ import pytest
 
 from evaluation.reporting import daemon_client
 from tests.helpers import REPO_ROOT, run_cli
+from tests.reporting.conftest import input_args
 
 pytestmark = pytest.mark.slow
 
@@ -76,12 +77,7 @@ def daemon(runtime: Path) -> Iterator[subprocess.Popen[bytes]]:
 def _report(pilot_files: dict[str, Path], out: Path, *extra: str, **env: str):
     return run_cli(
         "report",
-        "--instrument",
-        "pilot-core",
-        "--responses",
-        str(pilot_files["responses"]),
-        "--notes",
-        str(pilot_files["notes"]),
+        *input_args(pilot_files),
         "--out",
         str(out),
         "--run-id",
