@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="one repetition")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--participants", type=int, default=1000)
-    args = parser.parse_args(argv or [])
+    args = parser.parse_args(argv)  # None: this process's own arguments
     repeat = 1 if args.quick else args.repeat
 
     with tempfile.TemporaryDirectory(prefix="pilotkit-report-bench-") as tmp:
@@ -132,22 +132,46 @@ def main(argv: list[str] | None = None) -> None:
         ]
         commands = _time_commands(folder, empty, report_args, repeat)
 
-    floor, cold, warm = (statistics.median(times[kind]) for kind in ("floor", "cold", "warm"))
     print(f"{args.participants}-participant pilot, 2 notebooks, HTML, figures; medians of {repeat}")
-    print("in one process (papermill and the report code imported before the clock):")
-    print(f"  floor: papermill on an empty notebook (kernel start-up): {floor:5.2f} s")
-    print(f"  cold report (kernels started by the run):                {cold:5.2f} s")
-    print(f"  warm report (KernelPool warmed before the clock):        {warm:5.2f} s")
-    print(f"  ratio cold / floor: {cold / floor:.2f}   warm / floor: {warm / floor:.2f}")
-    floor, cold, warm = (statistics.median(commands[kind]) for kind in ("floor", "cold", "warm"))
-    print("as commands (each a new process):")
-    print(f"  floor: papermill empty.ipynb out.ipynb:                  {floor:5.2f} s")
-    print(f"  pilotkit report, PILOTKIT_REPORT_DAEMON=off:              {cold:5.2f} s")
-    print(f"  pilotkit report, report daemon running:                  {warm:5.2f} s")
-    print(
-        f"  ratio no daemon / floor: {cold / floor:.2f}   with daemon / floor: {warm / floor:.2f}"
+    _print_rows(
+        "in one process (papermill and the report code imported before the clock):",
+        times,
+        {
+            "floor": "floor: papermill on an empty notebook (kernel start-up)",
+            "cold": "cold report (kernels started by the run)",
+            "warm": "warm report (KernelPool warmed before the clock)",
+        },
+    )
+    _print_rows(
+        "as commands (each a new process):",
+        commands,
+        {
+            "floor": "floor: papermill empty.ipynb out.ipynb",
+            "cold": "pilotkit report, PILOTKIT_REPORT_DAEMON=off",
+            "warm": "pilotkit report, report daemon running",
+        },
+        ratios=("no daemon", "with daemon"),
     )
     print("(target: report / floor <= 2)")
+
+
+def _print_rows(
+    heading: str,
+    times: dict[str, list[float]],
+    labels: dict[str, str],
+    ratios: tuple[str, str] = ("cold", "warm"),
+) -> None:
+    """Each kind's median (and range), then the ratios of the medians to the floor's."""
+    print(heading)
+    medians = {kind: statistics.median(times[kind]) for kind in labels}
+    for kind, label in labels.items():
+        low, high = min(times[kind]), max(times[kind])
+        print(f"  {label + ':':58} {medians[kind]:5.2f} s  ({low:.2f}-{high:.2f})")
+    floor = medians["floor"]
+    print(
+        f"  ratio {ratios[0]} / floor: {medians['cold'] / floor:.2f}"
+        f"   {ratios[1]} / floor: {medians['warm'] / floor:.2f}"
+    )
 
 
 def _time_commands(
