@@ -232,7 +232,7 @@ def report_for_pilot(
         request = pilot_report_request(
             inputs, overrides, notes=notes, out_root=out_root, run_id=run_id, pdf=pdf
         )
-        return run_request(request, progress=progress, daemon=warm, kernels=kernels)
+        return run_request(request, progress=progress, daemon=daemon, kernels=kernels)
 
 
 def _daemon_running() -> bool:

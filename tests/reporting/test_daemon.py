@@ -88,6 +88,15 @@ def _report(pilot_files: dict[str, Path], out: Path, *extra: str, **env: str):
     )
 
 
+def _left_behind(paths: daemon_client.DaemonPaths) -> dict:
+    """The status of the daemon a report command started, once its kernels are warm."""
+    deadline = time.monotonic() + 120
+    while (status := daemon_client.ask("ready", paths)) is None:
+        assert time.monotonic() < deadline, "no daemon was left behind"
+        time.sleep(0.2)
+    return status
+
+
 def _pids_alive(pids: list[int]) -> list[int]:
     alive = []
     for pid in pids:
@@ -131,10 +140,17 @@ def test_a_pilot_from_the_database_is_exported_here_and_reported_by_the_daemon(
     monkeypatch.setenv("PILOTKIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PILOTKIT_REPORTS_DIR", str(tmp_path / "reports"))
     assert run_cli("demo", "--no-serve", "--no-reports").returncode == 0
-    with _running_daemon():
+    first = run_cli("report", "--pilot", CRM_PILOT_SLUG, "--no-progress")
+    assert first.returncode == 0, first.stderr
+    assert "stay warm in the background" in first.stderr  # a first run leaves one
+    paths = daemon_client.daemon_paths()
+    try:
+        _left_behind(paths)
         result = run_cli("report", "--pilot", CRM_PILOT_SLUG, "-p", "alpha", "0.01")
         assert result.returncode == 0, result.stderr
-        assert daemon_client.ask("status", daemon_client.daemon_paths())["runs"] == 1
+        assert daemon_client.ask("status", paths)["runs"] == 1
+    finally:
+        daemon_client.ask("stop", paths)
     assert "Report: 100%" in result.stderr  # the daemon's progress, shown here
     summary = Path(result.stdout.split("summary: ")[1].splitlines()[0])
     assert summary.is_relative_to(tmp_path / "reports" / CRM_PILOT_SLUG)
@@ -197,10 +213,7 @@ def test_a_report_leaves_a_daemon_behind_that_stop_ends(
     assert "stay warm in the background for 2 min" in first.stderr
     paths = daemon_client.daemon_paths()
     try:
-        deadline = time.monotonic() + 120
-        while (status := daemon_client.ask("ready", paths)) is None:
-            assert time.monotonic() < deadline, "no daemon was left behind"
-            time.sleep(0.2)
+        status = _left_behind(paths)
         assert status["ends_after_idle"] == 120
         listed = run_cli("report-daemon", "status")
         assert f"pid {status['pid']}:" in listed.stdout
