@@ -31,7 +31,7 @@ from typing import Any
 from evaluation.reporting import daemon_client
 from evaluation.reporting.daemon_client import DaemonPaths, receive, send
 from evaluation.reporting.kernels import KernelPool
-from evaluation.reporting.runner import run_report
+from evaluation.reporting.runner import ReportRequest, ReportRun, run_report
 from pilotkit.errors import PilotkitError
 
 log = logging.getLogger("pilotkit.report_daemon")
@@ -176,24 +176,9 @@ class ReportDaemon:
             threading.Thread(
                 target=self._watch, args=(client, pool), daemon=True, name="client-watch"
             ).start()
-            with self._one_run:
-                if client.gone.is_set():
-                    return
-                with client.run_state:
-                    client.running = True
-                try:
-                    run = run_report(
-                        request,
-                        progress=False,
-                        on_notebook=lambda name: client.send({"event": "notebook", "name": name}),
-                        on_progress=lambda fraction, stage: client.send(
-                            {"event": "progress", "fraction": fraction, "stage": stage}
-                        ),
-                        kernels=pool,
-                    )
-                finally:
-                    with client.run_state:
-                        client.running = False
+            run = self._run_in_turn(client, request, pool)
+            if run is None:
+                return
             self.runs += 1
             client.send({"event": "done", "run": daemon_client.run_to_json(run)})
         except PilotkitError as exc:
@@ -215,6 +200,34 @@ class ReportDaemon:
             with self._state:
                 self._busy -= 1
                 self._last_activity = time.monotonic()
+
+    def _run_in_turn(
+        self, client: _Client, request: ReportRequest, pool: KernelPool
+    ) -> ReportRun | None:
+        """Run the report once no other is running; None if its command went away first."""
+        if not self._one_run.acquire(blocking=False):
+            client.send(
+                {"event": "progress", "fraction": 0.0, "stage": "Waiting for another report"}
+            )
+            self._one_run.acquire()
+        try:
+            if client.gone.is_set():
+                return None
+            with client.run_state:
+                client.running = True
+            return run_report(
+                request,
+                progress=False,
+                on_notebook=lambda name: client.send({"event": "notebook", "name": name}),
+                on_progress=lambda fraction, stage: client.send(
+                    {"event": "progress", "fraction": fraction, "stage": stage}
+                ),
+                kernels=pool,
+            )
+        finally:
+            with client.run_state:
+                client.running = False
+            self._one_run.release()
 
     def _watch(self, client: _Client, pool: KernelPool) -> None:
         with contextlib.suppress(OSError):

@@ -172,6 +172,25 @@ def test_a_bad_parameter_is_one_error_line_from_the_daemon_too(
     assert _report(pilot_files, tmp_path / "good").returncode == 0
 
 
+def test_two_commands_at_once_take_turns_in_the_daemon(
+    pilot_files: dict[str, Path], daemon: subprocess.Popen[bytes], tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def report(name: str):
+        return run_cli("report", *input_args(pilot_files), "--out", str(tmp_path / name))
+
+    with ThreadPoolExecutor(2) as both:
+        results = list(both.map(report, ["one", "two"]))
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    assert any("Waiting for another report" in r.stderr for r in results)
+    assert daemon_client.ask("status", daemon_client.daemon_paths())["runs"] == 2
+    one, two = (
+        next((tmp_path / name / "pilot-core").iterdir()) / "summary.json" for name in ("one", "two")
+    )
+    assert one.read_bytes() == two.read_bytes()
+
+
 def test_a_command_that_goes_away_stops_its_run_in_the_daemon(
     pilot_files: dict[str, Path], daemon: subprocess.Popen[bytes], tmp_path: Path
 ) -> None:
