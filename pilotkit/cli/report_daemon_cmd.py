@@ -11,7 +11,7 @@ from pilotkit.errors import PilotkitError
 
 @click.group("report-daemon")
 def report_daemon() -> None:
-    """Warm kernels kept between report runs, so that reruns take seconds.
+    """Warm kernels kept between report runs, so that a rerun skips kernel start-up.
 
     After a run that had to start its kernels, `pilotkit report` leaves a daemon behind
     that runs the next reports of the same checkout and environment, and ends after
