@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import html
 import platform
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from evaluation.reporting.i18n import texts
+from evaluation.reporting.i18n import Messages, texts
 from evaluation.reporting.reasons import areas_of_concern
 from evaluation.reporting.tables import headline
 from evaluation.result import EvaluationResult
@@ -135,12 +135,9 @@ def traffic_light_block(overview: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
-def _severity(m: Callable[..., str], severity: str) -> str:
-    """A severity code in words (an unknown code is shown as it is)."""
-    try:
-        return m(f"severity.{severity}")
-    except KeyError:
-        return severity
+def _word(m: Messages, group: str, code: str) -> str:
+    """A code from the data (a severity, a sentiment) in words; an unknown one as it is."""
+    return m.get(f"{group}.{code}", code)
 
 
 def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") -> str:
@@ -150,7 +147,7 @@ def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") 
     if len(quotes):
         parts.append(f"<h3>{e(m('focus.in_their_words'))}</h3>")
         for row in quotes.itertuples(index=False):
-            concern = m("focus.quote_concern", severity=_severity(m, row.severity))
+            concern = m("focus.quote_concern", severity=_word(m, "severity", row.severity))
             parts.append(
                 f'<blockquote>“{e(row.quote)}”<br><span class="small">'
                 f"{e(row.label)} · {e(concern)}</span></blockquote>"
@@ -167,7 +164,7 @@ def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") 
         )
         for row in actions.itertuples(index=False):
             parts.append(
-                f"<tr><td>{e(row.label)}</td><td>{e(_severity(m, row.severity))}</td>"
+                f"<tr><td>{e(row.label)}</td><td>{e(_word(m, 'severity', row.severity))}</td>"
                 f"<td>{e(row.action)}</td></tr>"
             )
         parts.append("</tbody></table>")
@@ -181,19 +178,13 @@ def themes_block(notes: pd.DataFrame, instrument: Instrument, lang: str) -> str:
 
     m = texts(lang)
 
-    def sentiment_word(sentiment: str) -> str:
-        try:
-            return m(f"sentiment.{sentiment}")
-        except KeyError:
-            return sentiment
-
     parts = ['<div class="pk">']
     for label, entries in concerns_by_area_texts(notes, instrument, lang).items():
         items = "".join(
-            f"<li><strong>{e(_severity(m, severity))}</strong> · "
-            f"{e(sentiment_word(sentiment))}: {e(text)}</li>"
+            f"<li><strong>{e(_word(m, 'severity', severity))}</strong> · "
+            f"{e(_word(m, 'sentiment', sentiment))}: {e(text)}</li>"
             if severity != "none"
-            else f"<li>{e(sentiment_word(sentiment))}: {e(text)}</li>"
+            else f"<li>{e(_word(m, 'sentiment', sentiment))}: {e(text)}</li>"
             for severity, sentiment, text in entries
         )
         parts.append(f"<h3>{e(label)}</h3><ul>{items}</ul>")
@@ -201,12 +192,11 @@ def themes_block(notes: pd.DataFrame, instrument: Instrument, lang: str) -> str:
     return "".join(parts)
 
 
-def _method(m: Callable[..., str], name: str, text: str) -> tuple[str, str]:
+def _method(m: Messages, name: str, text: str) -> tuple[str, str]:
     """A method's name and text in the catalog's language; summary.json's when it has none."""
-    try:
-        return m(f"methods.name.{name}"), m(f"methods.text.{name}")
-    except KeyError:
-        return name.replace("_", " "), text
+    return m.get(f"methods.name.{name}", name.replace("_", " ")), m.get(
+        f"methods.text.{name}", text
+    )
 
 
 def methods_block(result: EvaluationResult, parameters: Mapping[str, Any], lang: str = "en") -> str:

@@ -100,6 +100,11 @@ class Messages:
             raise KeyError(f"'{key}' has plural forms: use plural()")
         return self._formatter.format(entry, **values)
 
+    def get(self, key: str, default: str, /, **values: Any) -> str:
+        """`self(key, **values)`, or `default` when the catalog has no such text (a code
+        from the data that the catalog does not know is shown as it is)."""
+        return self(key, **values) if key in self.entries else default
+
     def plural(self, key: str, count: float, /, **values: Any) -> str:
         """The `one` form when `count` is 1 (English and Spanish alike), else `other`."""
         entry = self._entry(key)

@@ -85,6 +85,14 @@ def test_numbers_the_spanish_way() -> None:
     assert es.join(["A", "B", "C"]) == "A, B y C"
 
 
+def test_a_code_the_catalog_does_not_know_is_shown_as_it_is() -> None:
+    es = texts("es")
+    assert es.get("severity.blocker", "blocker") == es("severity.blocker") != "blocker"
+    assert es.get("severity.urgent", "urgent") == "urgent"
+    with pytest.raises(KeyError, match=r"no text 'severity\.urgent'"):
+        es("severity.urgent")
+
+
 def test_unknown_language_is_one_clear_error() -> None:
     with pytest.raises(UnknownLanguageError, match=r"no texts in 'fr' \(it has en, es"):
         texts("fr")
