@@ -277,5 +277,5 @@ def serve(minutes: float) -> bool:
     daemon = ReportDaemon(paths, minutes)
     signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    os.chdir(Path(paths.socket).parent)  # never hold a checkout folder that may go away
+    os.chdir(paths.socket.parent)  # never hold a checkout folder that may go away
     return daemon.serve()

@@ -225,7 +225,11 @@ def run_in_daemon(
     Raises `ReportError` (or the error the run raised, as its message and exit code)
     when the daemon took the run and it failed.
     """
-    connection = connect()
+    try:
+        paths = daemon_paths()
+    except DaemonError:
+        return None
+    connection = connect(paths)
     if connection is None:
         return None
     with connection:
@@ -251,8 +255,7 @@ def run_in_daemon(
         if not accepted:
             return None  # it was ending as we came: run without it
     raise ReportError(
-        "the background report process stopped before the run finished "
-        f"(its log: {daemon_paths().log})"
+        f"the background report process stopped before the run finished (its log: {paths.log})"
     )
 
 
@@ -269,6 +272,14 @@ def ask(command: str, paths: DaemonPaths) -> dict[str, Any] | None:
             return None
 
 
+def running() -> bool:
+    """Whether this environment's daemon is running (and answering)."""
+    try:
+        return ask("status", daemon_paths()) is not None
+    except DaemonError:
+        return False
+
+
 def daemons() -> list[DaemonPaths]:
     """Every daemon socket in the user's runtime folder (of any environment)."""
     folder = runtime_dir()
@@ -278,8 +289,9 @@ def daemons() -> list[DaemonPaths]:
     ]
 
 
-def start_in_background(minutes: float | None = None) -> DaemonPaths | None:
-    """Start this environment's daemon, detached; its paths, or None when it is running.
+def start_in_background(minutes: float) -> DaemonPaths | None:
+    """Start this environment's daemon, detached, to end after `minutes` idle; its
+    paths, or None when it is running already.
 
     The daemon writes its output to its log, never to this command's streams, so a
     caller that reads them to the end is not kept waiting.
@@ -287,7 +299,6 @@ def start_in_background(minutes: float | None = None) -> DaemonPaths | None:
     paths = daemon_paths()
     if ask("status", paths) is not None:
         return None
-    minutes = minutes if minutes is not None else idle_minutes()
     with paths.log.open("ab") as log:
         subprocess.Popen(
             [sys.executable, "-m", "pilotkit", "report-daemon", "run", "--minutes", f"{minutes:g}"],

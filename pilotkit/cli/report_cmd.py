@@ -127,8 +127,8 @@ def _leave_daemon() -> None:
     from evaluation.reporting import daemon_client
 
     try:
-        started = daemon_client.start_in_background()
         minutes = daemon_client.idle_minutes()
+        started = daemon_client.start_in_background(minutes)
     except PilotkitError as exc:
         click.echo(f"note: report kernels are not kept warm: {exc}", err=True)
         return
@@ -214,7 +214,7 @@ def report_for_pilot(
         async with connected(settings.database_url) as engine:
             return await export_pilot_inputs(engine, slug, folder)
 
-    warm = daemon and daemon_client.enabled() and _daemon_running()
+    warm = daemon and daemon_client.enabled() and daemon_client.running()
     with contextlib.ExitStack() as stack:
         # without a daemon, the kernels boot and import their libraries while the
         # database is read (one goes unused when the pilot has no focus-group notes)
@@ -233,13 +233,3 @@ def report_for_pilot(
             inputs, overrides, notes=notes, out_root=out_root, run_id=run_id, pdf=pdf
         )
         return run_request(request, progress=progress, daemon=daemon, kernels=kernels)
-
-
-def _daemon_running() -> bool:
-    from evaluation.reporting import daemon_client
-
-    connection = daemon_client.connect()
-    if connection is None:
-        return False
-    connection.close()
-    return True

@@ -3,7 +3,6 @@ background, with the same files, numbers and errors as a run in its own process.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -41,23 +40,25 @@ def _start_daemon(*extra: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _wait_ready(process: subprocess.Popen[bytes]) -> dict:
-    paths = daemon_client.daemon_paths()
+def _wait_ready(
+    paths: daemon_client.DaemonPaths, process: subprocess.Popen[bytes] | None = None
+) -> dict:
+    """The daemon's status once its kernels are warm (`process`: it must not end first)."""
     deadline = time.monotonic() + 120
     while (answer := daemon_client.ask("ready", paths)) is None:
-        assert process.poll() is None, "the daemon ended before it was ready"
-        assert time.monotonic() < deadline, "the daemon was not ready within 120 s"
+        assert process is None or process.poll() is None, "the daemon ended before it was ready"
+        assert time.monotonic() < deadline, "no daemon was ready within 120 s"
         time.sleep(0.2)
     return answer
 
 
-@contextlib.contextmanager
-def _running_daemon() -> Iterator[subprocess.Popen[bytes]]:
+@pytest.fixture
+def daemon(runtime: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A daemon for the environment as it is now, stopped at the end."""
     paths = daemon_client.daemon_paths()
     process = _start_daemon("--minutes", "5")
     try:
-        _wait_ready(process)
+        _wait_ready(paths, process)
         yield process
     finally:
         daemon_client.ask("stop", paths)
@@ -66,12 +67,6 @@ def _running_daemon() -> Iterator[subprocess.Popen[bytes]]:
         except subprocess.TimeoutExpired:
             process.kill()
             raise
-
-
-@pytest.fixture
-def daemon(runtime: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with _running_daemon() as process:
-        yield process
 
 
 def _report(pilot_files: dict[str, Path], out: Path, *extra: str, **env: str):
@@ -86,15 +81,6 @@ def _report(pilot_files: dict[str, Path], out: Path, *extra: str, **env: str):
         *extra,
         env=env,
     )
-
-
-def _left_behind(paths: daemon_client.DaemonPaths) -> dict:
-    """The status of the daemon a report command started, once its kernels are warm."""
-    deadline = time.monotonic() + 120
-    while (status := daemon_client.ask("ready", paths)) is None:
-        assert time.monotonic() < deadline, "no daemon was left behind"
-        time.sleep(0.2)
-    return status
 
 
 def _pids_alive(pids: list[int]) -> list[int]:
@@ -145,7 +131,7 @@ def test_a_pilot_from_the_database_is_exported_here_and_reported_by_the_daemon(
     assert "stay warm in the background" in first.stderr  # a first run leaves one
     paths = daemon_client.daemon_paths()
     try:
-        _left_behind(paths)
+        _wait_ready(paths)  # the daemon the first run left behind
         result = run_cli("report", "--pilot", CRM_PILOT_SLUG, "-p", "alpha", "0.01")
         assert result.returncode == 0, result.stderr
         assert daemon_client.ask("status", paths)["runs"] == 1
@@ -232,7 +218,7 @@ def test_a_report_leaves_a_daemon_behind_that_stop_ends(
     assert "stay warm in the background for 2 min" in first.stderr
     paths = daemon_client.daemon_paths()
     try:
-        status = _left_behind(paths)
+        status = _wait_ready(paths)  # the daemon the first run left behind
         assert status["ends_after_idle"] == 120
         listed = run_cli("report-daemon", "status")
         assert f"pid {status['pid']}:" in listed.stdout
@@ -253,7 +239,7 @@ def test_a_report_leaves_a_daemon_behind_that_stop_ends(
 def test_an_idle_daemon_ends_by_itself(runtime: Path) -> None:
     process = _start_daemon("--minutes", "0.02")
     try:
-        _wait_ready(process)
+        _wait_ready(daemon_client.daemon_paths(), process)
         assert process.wait(timeout=30) == 0
     finally:
         if process.poll() is None:
