@@ -56,6 +56,13 @@ async def home() -> Template:
     return Template(template_name="home.html")
 
 
+def _configure_templates(engine: JinjaTemplateEngine) -> None:
+    """Templates mark their texts with `_()`/`ngettext()` (gettext, new style: `%(name)s`
+    placeholders, escaped like any other value); a request's language installs its own."""
+    engine.engine.add_extension("jinja2.ext.i18n")
+    engine.engine.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app for `settings` (from the environment when omitted)."""
     settings = settings or Settings.from_env()
@@ -97,7 +104,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "report_worker": None,
             }
         ),
-        template_config=TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES_DIR,
+            engine=JinjaTemplateEngine,
+            engine_callback=_configure_templates,
+        ),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )
