@@ -40,6 +40,8 @@ class Pilot(Table, tablename="pilot"):
     objectives = Text(default="")
     anonymous = Boolean(default=False)
     created_at = Timestamptz()
+    #: Who participants may ask about the survey, shown on its pages and invitations.
+    contact = Text(default="")
 
 
 class Wave(Table, tablename="wave"):
