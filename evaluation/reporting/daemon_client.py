@@ -115,10 +115,20 @@ def environment_key() -> str:
     return digest.hexdigest()[:20]
 
 
+#: A Unix socket's path is at most 107 bytes on Linux (108 with its closing NUL).
+_SOCKET_PATH_MAX = 107
+
+
 def daemon_paths(folder: Path | None = None, key: str | None = None) -> DaemonPaths:
     folder = folder or runtime_dir()
     stem = folder / f"report-{key or environment_key()}"
-    return DaemonPaths(Path(f"{stem}.sock"), Path(f"{stem}.lock"), Path(f"{stem}.log"))
+    socket_path = Path(f"{stem}.sock")
+    if len(os.fsencode(socket_path)) > _SOCKET_PATH_MAX:
+        raise DaemonError(
+            f"'{folder}' is too deep for the report daemon's socket "
+            f"(at most {_SOCKET_PATH_MAX} bytes); set PILOTKIT_RUNTIME_DIR to a shorter folder"
+        )
+    return DaemonPaths(socket_path, Path(f"{stem}.lock"), Path(f"{stem}.log"))
 
 
 # -- messages: one JSON object per line, both ways ------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +24,17 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private runtime folder, and the daemon turned on for this test's commands."""
-    folder = tmp_path / "runtime"
-    folder.mkdir(mode=0o700)
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private runtime folder, and the daemon turned on for this test's commands.
+
+    The folder is a short one directly under the system's temporary folder: a socket's
+    path may not exceed 107 bytes, and pytest's own temporary paths can (with xdist)."""
+    folder = Path(tempfile.mkdtemp(prefix="pk-rt-"))
+    folder.chmod(0o700)
     monkeypatch.setenv("PILOTKIT_RUNTIME_DIR", str(folder))
     monkeypatch.delenv(daemon_client.ENV_SWITCH, raising=False)
-    return folder
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _start_daemon(*extra: str) -> subprocess.Popen[bytes]:
@@ -286,3 +292,17 @@ def test_a_runtime_folder_others_can_enter_is_refused(
     with pytest.raises(daemon_client.DaemonError, match="not private"):
         daemon_client.runtime_dir()
     assert daemon_client.connect() is None  # the report command runs without a daemon
+
+
+def test_a_runtime_folder_too_deep_for_a_socket_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path / ("d" * 100)
+    deep.mkdir(mode=0o700)
+    monkeypatch.setenv("PILOTKIT_RUNTIME_DIR", str(deep))
+    monkeypatch.delenv(daemon_client.ENV_SWITCH, raising=False)
+    assert daemon_client.connect() is None  # the report command runs without a daemon
+    result = run_cli("report-daemon", "run")
+    assert result.returncode != 0
+    assert result.stderr.startswith(f"error: '{deep}' is too deep for the report daemon's socket")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
