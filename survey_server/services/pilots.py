@@ -157,5 +157,9 @@ async def set_wave_status(engine: Engine, slug: str, wave: str, status: str) -> 
         changes[Wave.closes_at] = None
     async with write_transaction(engine):
         await Wave.update(changes).where(Wave.id == target.id)
+        if status == "open":
+            from survey_server.services.questionnaires import freeze_in_use
+
+            await freeze_in_use(engine, pilot.id)
     refreshed = await get_pilot(engine, slug)
     return next(w for w in refreshed.waves if w.name == wave)
