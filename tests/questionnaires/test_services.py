@@ -19,13 +19,13 @@ from survey_server.connection import connected
 from survey_server.services import questionnaire_edits as edits
 from survey_server.services import questionnaires, schedule
 from survey_server.services.audit import COMMAND_LINE, read_log
-from survey_server.services.waves import WaveInfo
 from survey_server.services.pilots import (
     create_pilot,
     frozen_instrument,
     get_pilot,
     set_wave_status,
 )
+from survey_server.services.waves import WaveInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
