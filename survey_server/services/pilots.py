@@ -92,8 +92,16 @@ async def _waves(pilot_id: int) -> list[WaveInfo]:
 
 async def _summary(row: dict) -> PilotSummary:
     waves = await _waves(row["id"])
-    participants = await Participant.count().where(Participant.pilot == row["id"])
-    submissions = {w.name: await Submission.count().where(Submission.wave == w.id) for w in waves}
+    # test links (the questionnaire editor's) never count
+    participants = await Participant.count().where(
+        (Participant.pilot == row["id"]) & (Participant.test == False)  # noqa: E712
+    )
+    submissions = {
+        w.name: await Submission.count().where(
+            (Submission.wave == w.id) & (Submission.participant.test == False)  # noqa: E712
+        )
+        for w in waves
+    }
     return PilotSummary(
         id=row["id"],
         slug=row["slug"],
