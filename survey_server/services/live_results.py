@@ -123,4 +123,3 @@ def _type(instrument: Instrument, item_id: str) -> str:
         return instrument.item(item_id).type
     except KeyError:
         return ""
-
