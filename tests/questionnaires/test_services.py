@@ -247,3 +247,33 @@ def test_schedule_refuses_bad_dates(database_url: str) -> None:
                 await schedule.set_dates(engine, COMMAND_LINE, pilot_id, "mid", T0, None)
 
     asyncio.run(main())
+
+
+def test_the_report_worker_opens_the_post_wave_when_its_clock_reaches_the_date(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The server's background worker applies the schedule by its settings' clock."""
+    from survey_server.report_worker import ReportWorker
+    from survey_server.settings import Settings
+
+    moment = [T0]
+
+    async def main() -> None:
+        async with connected(database_url) as engine:
+            pilot_id = await _pilot(engine)
+            await set_wave_status(engine, "crm", "pre", "open")
+            await schedule.set_dates(
+                engine, COMMAND_LINE, pilot_id, "post", T0 + timedelta(days=30), None
+            )
+            settings = Settings(
+                database_url=database_url, reports_dir=tmp_path, clock=lambda: moment[0]
+            )
+            worker = ReportWorker(engine, settings)
+            assert await worker.apply_schedule() == []
+            moment[0] = T0 + timedelta(days=30)
+            assert await worker.apply_schedule() == [schedule.Transition(pilot_id, "post", "open")]
+            assert await worker.apply_schedule() == []
+            post = next(w for w in (await get_pilot(engine, "crm")).waves if w.name == "post")
+            assert post.status == "open" and post.state() == "open"
+
+    asyncio.run(main())
