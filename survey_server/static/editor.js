@@ -71,7 +71,8 @@
           var text = input.value;
           shown.appendChild(document.createTextNode(text.slice(0, result.position)));
           var mark = document.createElement("mark");
-          mark.textContent = text.slice(result.position, result.position + 1) || " ";
+          var at = text.slice(result.position, result.position + 1);
+          mark.textContent = at.trim() ? at : "\u2423";
           shown.appendChild(mark);
           shown.appendChild(document.createTextNode(text.slice(result.position + 1)));
           out.appendChild(document.createElement("br"));
