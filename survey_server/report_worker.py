@@ -1,6 +1,7 @@
 """The report worker: runs queued report jobs in the background of a server process.
 
-The app's lifespan starts one per process (`Settings.report_worker`). It claims a job
+The app's lifespan starts one per process (`Settings.report_worker`). Between jobs it
+also opens and closes waves at their scheduled dates (`services.schedule`). It claims a job
 from the shared queue, exports the pilot's files, and runs the notebooks in a thread of
 its own while the event loop keeps answering requests and writes the job's progress to
 the database every half second (that row is also its heartbeat). Kernels come from a
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from piccolo.engine.base import Engine
 
 from pilotkit.errors import PilotkitError
-from survey_server.services import report_jobs
+from survey_server.services import report_jobs, schedule
 from survey_server.services.report_inputs import export_pilot_inputs, pilot_report_request
 from survey_server.settings import Settings
 
@@ -46,6 +47,8 @@ POOL_IDLE_S = 15 * 60
 POLL_S = 2.0
 #: How often abandoned jobs (of a killed server) are looked for.
 SWEEP_S = 60.0
+#: How often wave schedules are looked at (waves open and close at their dates).
+SCHEDULE_S = 2.0
 
 
 def _in_daemon_thread(work: Callable[[], T]) -> asyncio.Future[T]:
@@ -92,6 +95,7 @@ class ReportWorker:
         self._pool: KernelPool | None = None
         self._pool_lock = threading.Lock()
         self._last_job_at = 0.0
+        self._last_schedule = 0.0
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -124,6 +128,9 @@ class ReportWorker:
                 if time.monotonic() - last_sweep > SWEEP_S:
                     last_sweep = time.monotonic()
                     await report_jobs.fail_abandoned(self.engine)
+                if time.monotonic() - self._last_schedule >= min(SCHEDULE_S, self.poll_interval):
+                    self._last_schedule = time.monotonic()
+                    await self.apply_schedule()
                 ran = await self.run_once()
             except Exception:  # the worker must outlive a bad moment
                 log.exception("report worker: could not look at the queue")
@@ -135,6 +142,10 @@ class ReportWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval)
             self._wake.clear()
+
+    async def apply_schedule(self) -> list[schedule.Transition]:
+        """Open and close the waves whose dates have come (by the settings' clock)."""
+        return await schedule.apply_due(self.engine, self.settings.clock())
 
     # --- one job ----------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pilotkit.errors import PilotkitError
@@ -35,6 +37,8 @@ class Settings:
     report_worker: bool = False
     #: Kernels the report worker keeps started and warmed up (0: start each on demand).
     report_kernels: int = 2
+    #: The time the background worker goes by for wave schedules (tests move it).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC), compare=False)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

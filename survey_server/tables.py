@@ -42,6 +42,8 @@ class Pilot(Table, tablename="pilot"):
     created_at = Timestamptz()
     #: Who participants may ask about the survey, shown on its pages and invitations.
     contact = Text(default="")
+    #: Bumped when a draft questionnaire is put in use before the first wave (m0008).
+    instrument_revision = Integer(default=0)
 
 
 class Wave(Table, tablename="wave"):
@@ -65,6 +67,8 @@ class Participant(Table, tablename="participant"):
     #: Anonymous pilots: the one wave this token answers; linked pilots: null.
     wave = ForeignKey(Wave, null=True, on_delete=OnDelete.cascade)
     created_at = Timestamptz()
+    #: A link for trying the form: its answers never reach exports or figures (m0008).
+    test = Boolean(default=False)
 
 
 class Draft(Table, tablename="draft"):

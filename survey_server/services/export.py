@@ -31,7 +31,7 @@ SELECT s."id", p."pseudonym", w."name" AS wave, s."created_at"
 FROM "submission" s
 JOIN "participant" p ON p."id" = s."participant"
 JOIN "wave" w ON w."id" = s."wave"
-WHERE w."pilot" = {} AND s."id" > {}
+WHERE w."pilot" = {} AND s."id" > {} AND NOT p."test"
 ORDER BY s."id"
 LIMIT {}
 """

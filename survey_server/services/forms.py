@@ -48,7 +48,7 @@ ALREADY_SUBMITTED = "Answers for this survey round were already submitted with t
 _RESOLVE_SQL = """
 SELECT p."id" AS participant_id, p."pseudonym", p."wave" AS fixed_wave,
        pi."id" AS pilot_id, pi."name" AS pilot_name, pi."slug", pi."anonymous",
-       pi."instrument_id", pi."instrument_version",
+       pi."instrument_id", pi."instrument_version", pi."instrument_revision", p."test",
        w."id" AS wave_id, w."name" AS wave_name, w."position", w."status",
        w."opens_at", w."closes_at",
        s."submission_id", s."created_at" AS submitted_at,
@@ -65,7 +65,7 @@ ORDER BY w."position"
 # Frozen instruments never change, so each process keeps the parsed ones (bounded),
 # keyed by database and pilot: nothing another process would need.
 _INSTRUMENT_CACHE_SIZE = 256
-_instrument_cache: OrderedDict[tuple[str, int, str, str, int], Instrument] = OrderedDict()
+_instrument_cache: OrderedDict[tuple[str, int, str, str, int, int], Instrument] = OrderedDict()
 
 
 @dataclass
@@ -123,6 +123,7 @@ async def _instrument(engine: Engine, row: Mapping[str, Any]) -> Instrument:
         row["slug"],
         row["instrument_id"],
         row["instrument_version"],
+        row["instrument_revision"],
     )
     cached = _instrument_cache.get(key)
     if cached is None:
@@ -164,6 +165,9 @@ def _choose_wave(rows: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     """Anonymous tokens answer their own wave; linked ones the first open wave they have
     not submitted yet, else the last open one (which shows "already submitted")."""
     fixed = rows[0]["fixed_wave"]
+    if rows[0]["test"] and fixed is not None:
+        # a test link tries its wave's form whatever the schedule says
+        return next(r for r in rows if r["wave_id"] == fixed)
     candidates = [r for r in rows if fixed is None or r["wave_id"] == fixed]
     states = {r["wave_id"]: _wave_info(r).state(now) for r in candidates}
     open_rows = [r for r in candidates if states[r["wave_id"]] == "open"]

@@ -92,8 +92,16 @@ async def _waves(pilot_id: int) -> list[WaveInfo]:
 
 async def _summary(row: dict) -> PilotSummary:
     waves = await _waves(row["id"])
-    participants = await Participant.count().where(Participant.pilot == row["id"])
-    submissions = {w.name: await Submission.count().where(Submission.wave == w.id) for w in waves}
+    # test links (the questionnaire editor's) never count
+    participants = await Participant.count().where(
+        (Participant.pilot == row["id"]) & (Participant.test == False)  # noqa: E712
+    )
+    submissions = {
+        w.name: await Submission.count().where(
+            (Submission.wave == w.id) & (Submission.participant.test == False)  # noqa: E712
+        )
+        for w in waves
+    }
     return PilotSummary(
         id=row["id"],
         slug=row["slug"],
@@ -157,5 +165,9 @@ async def set_wave_status(engine: Engine, slug: str, wave: str, status: str) -> 
         changes[Wave.closes_at] = None
     async with write_transaction(engine):
         await Wave.update(changes).where(Wave.id == target.id)
+        if status == "open":
+            from survey_server.services.questionnaires import freeze_in_use
+
+            await freeze_in_use(engine, pilot.id)
     refreshed = await get_pilot(engine, slug)
     return next(w for w in refreshed.waves if w.name == wave)

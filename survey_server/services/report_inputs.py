@@ -42,7 +42,9 @@ class PilotInputs:
 async def invited_count(engine: Engine, slug: str) -> int:
     """People invited: participants of a linked pilot, or of its first wave if anonymous."""
     pilot = await get_pilot(engine, slug)
-    query = Participant.count().where(Participant.pilot == pilot.id)
+    query = Participant.count().where(
+        (Participant.pilot == pilot.id) & (Participant.test == False)  # noqa: E712
+    )
     if pilot.anonymous and pilot.waves:
         query = query.where(Participant.wave == pilot.waves[0].id)
     return int(await query)

@@ -156,7 +156,11 @@ async def _submissions(pilot_id: int) -> int:
     waves = await Wave.select(Wave.id).where(Wave.pilot == pilot_id)
     if not waves:
         return 0
-    return int(await Submission.count().where(Submission.wave.is_in([w["id"] for w in waves])))
+    return int(
+        await Submission.count().where(
+            Submission.wave.is_in([w["id"] for w in waves]) & (Submission.participant.test == False)  # noqa: E712 (test answers never count)
+        )
+    )
 
 
 async def start_report(

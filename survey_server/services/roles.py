@@ -28,6 +28,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "members.manage": frozenset({"admin", "manager"}),
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin"}),
+    # Edit the pilot's questionnaire, preview it, make and clear test links.
+    "questionnaire.edit": frozenset({"admin", "manager"}),
+    # Live counts per question (small groups suppressed); responses and codebook files.
+    "results.view": frozenset({"admin", "manager", "analyst"}),
+    "results.download": frozenset({"admin", "manager", "analyst"}),
 }
 
 

@@ -319,19 +319,22 @@ class Dashboard:
 _STARTED_SQL = """
 SELECT d."wave", COUNT(*) AS n FROM "draft" d
 JOIN "wave" w ON w."id" = d."wave"
-WHERE w."pilot" = {} AND NOT EXISTS (
+JOIN "participant" p ON p."id" = d."participant"
+WHERE w."pilot" = {} AND NOT p."test" AND NOT EXISTS (
   SELECT 1 FROM "submission" s WHERE s."participant" = d."participant" AND s."wave" = d."wave")
 GROUP BY d."wave"
 """
 _PAIRED_SQL = """
 SELECT COUNT(*) AS n FROM (
   SELECT s."participant" FROM "submission" s JOIN "wave" w ON w."id" = s."wave"
-  WHERE w."pilot" = {} GROUP BY s."participant" HAVING COUNT(DISTINCT s."wave") >= 2
+  JOIN "participant" p ON p."id" = s."participant"
+  WHERE w."pilot" = {} AND NOT p."test"
+  GROUP BY s."participant" HAVING COUNT(DISTINCT s."wave") >= 2
 ) paired
 """
 _NOT_ANSWERED_SQL = """
 SELECT p."pseudonym" FROM "participant" p
-WHERE p."pilot" = {} AND (p."wave" IS NULL OR p."wave" = {})
+WHERE p."pilot" = {} AND NOT p."test" AND (p."wave" IS NULL OR p."wave" = {})
 AND NOT EXISTS (SELECT 1 FROM "submission" s WHERE s."participant" = p."id" AND s."wave" = {})
 ORDER BY p."pseudonym" LIMIT 500
 """
@@ -349,7 +352,9 @@ async def dashboard(engine: Engine, pilot_id: int, *, with_names: bool) -> Dashb
     not_answered: dict[str, list[str]] = {}
     for wave in pilot.waves:
         if pilot.anonymous:
-            invited = await Participant.count().where(Participant.wave == wave.id)
+            invited = await Participant.count().where(
+                (Participant.wave == wave.id) & (Participant.test == False)  # noqa: E712
+            )
         else:
             invited = pilot.participants
         figures.append(

@@ -26,9 +26,7 @@ class WaveInfo:
         now = now or datetime.now(UTC)
         if self.status == "closed" or (self.closes_at is not None and now >= self.closes_at):
             return "closed"
-        if self.status == "open":
-            if self.opens_at is not None and now < self.opens_at:
-                return "not_yet_open"
+        if self.status == "open":  # opened by staff or by the schedule
             return "open"
         if self.opens_at is not None and now >= self.opens_at:
             return "open"

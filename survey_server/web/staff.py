@@ -10,7 +10,9 @@ from survey_server.web.staff_api import STAFF_API_HANDLERS
 from survey_server.web.staff_auth import AUTH_HANDLERS, require_session
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 from survey_server.web.staff_pilots import PILOT_HANDLERS
+from survey_server.web.staff_questionnaires import QUESTIONNAIRE_HANDLERS
 from survey_server.web.staff_reports import REPORT_HANDLERS
+from survey_server.web.staff_schedule import SCHEDULE_HANDLERS
 from survey_server.web.staff_sessions import SESSION_HANDLERS
 
 
@@ -20,6 +22,8 @@ def staff_router() -> Router:
         route_handlers=[
             *AUTH_HANDLERS,
             *PILOT_HANDLERS,
+            *QUESTIONNAIRE_HANDLERS,
+            *SCHEDULE_HANDLERS,
             *REPORT_HANDLERS,
             *SESSION_HANDLERS,
             *ADMIN_HANDLERS,

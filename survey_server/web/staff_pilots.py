@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import segno
 from litestar import Request, Response, get, post
@@ -12,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
-from survey_server.services import accounts, report_jobs, staff_pilots
+from survey_server.services import accounts, report_jobs, schedule, staff_pilots
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
 from survey_server.services.roles import allowed
@@ -142,6 +143,7 @@ async def pilot_page(
         latest_report=latest_report,
         report_choices=report_choices,
         verdicts=verdict_words(),
+        next_event=schedule.next_event(board.pilot.waves, datetime.now(UTC)),
     )
 
 

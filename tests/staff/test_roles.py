@@ -25,6 +25,52 @@ class Route:
     data: tuple[tuple[str, str], ...] = ()
 
 
+_Q = "/staff/pilots/{slug}/questionnaire"
+QUESTIONNAIRE_ROUTES = [
+    Route("GET", _Q, "questionnaire.edit"),
+    Route("GET", _Q + "/details", "questionnaire.edit"),
+    Route("GET", _Q + "/items/new", "questionnaire.edit"),
+    Route("GET", _Q + "/items/{item_id}", "questionnaire.edit"),
+    Route("GET", _Q + "/dimensions/{dim_id}", "questionnaire.edit"),
+    Route("GET", _Q + "/translations", "questionnaire.edit"),
+    Route("GET", _Q + "/relevant", "questionnaire.edit"),
+    Route("GET", _Q + "/versions", "questionnaire.edit"),
+    Route("GET", _Q + "/preview", "questionnaire.edit"),
+    Route("GET", _Q + "/preview/{wave}/frame", "questionnaire.edit"),
+    Route("GET", "/staff/pilots/{slug}/questionnaire.yaml", "questionnaire.edit"),
+    Route("GET", "/staff/pilots/{slug}/questionnaire.xlsx", "questionnaire.edit"),
+    Route("POST", _Q + "/start", "questionnaire.edit", data=(("instrument", "pilot-core"),)),
+    Route("POST", _Q + "/upload", "questionnaire.edit"),
+    Route("POST", _Q + "/details", "questionnaire.edit", data=(("title_en", "T"),)),
+    Route("POST", _Q + "/items/new", "questionnaire.edit", data=(("id", ""),)),
+    Route("POST", _Q + "/items/{item_id}", "questionnaire.edit", data=(("id", ""),)),
+    Route("POST", _Q + "/items/{item_id}/delete", "questionnaire.edit"),
+    Route("POST", _Q + "/order", "questionnaire.edit", data=(("move", "prod_2"),)),
+    Route("POST", _Q + "/sections/{key}", "questionnaire.edit", data=(("name", "productivity"),)),
+    Route("POST", _Q + "/dimensions", "questionnaire.edit", data=(("id", ""),)),
+    Route(
+        "POST", _Q + "/dimensions/{dim_id}", "questionnaire.edit", data=(("id", "productivity"),)
+    ),
+    Route("POST", _Q + "/translations", "questionnaire.edit"),
+    Route("POST", _Q + "/languages", "questionnaire.edit", data=(("language", "es"),)),
+    Route("POST", _Q + "/languages/{code}/remove", "questionnaire.edit"),
+    Route("POST", _Q + "/put-in-use", "questionnaire.edit"),
+    Route("POST", "/staff/pilots/{slug}/test-links", "questionnaire.edit", data=(("wave", "pre"),)),
+    Route("POST", "/staff/pilots/{slug}/test-links/clear", "questionnaire.edit"),
+    Route("GET", "/staff/pilots/{slug}/schedule", "pilot.manage"),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/schedule",
+        "pilot.manage",
+        data=(("closes_pre", "2099-01-01"),),
+    ),
+    Route("GET", "/staff/pilots/{slug}/results", "results.view"),
+    Route("GET", "/staff/pilots/{slug}/results/responses.csv", "results.download"),
+    Route("GET", "/staff/pilots/{slug}/results/responses.parquet", "results.download"),
+    Route("GET", "/staff/pilots/{slug}/results/codebook.csv", "results.download"),
+]
+
+
 ROUTES = [
     Route("GET", "/staff/pilots", None, pilot_scoped=False),
     Route("GET", "/staff/password", None, pilot_scoped=False),
@@ -90,6 +136,7 @@ ROUTES = [
     ),
     Route("POST", "/staff/pilots/{slug}/members", "members.manage", data=(("email", "x@y.org"),)),
     Route("POST", "/staff/users", "users.manage", pilot_scoped=False, data=(("email", "n"),)),
+    *QUESTIONNAIRE_ROUTES,
     Route("POST", "/staff/tokens", "tokens", pilot_scoped=False, data=(("name", "script"),)),
 ]
 REFUSED = {401, 403, 404, 405}
@@ -127,7 +174,16 @@ def _objects(site: StaffSite, slug: str) -> dict[str, str]:
 
     ids = site.run(seed)
     run = write_run_folder(site.reports_dir / slug, "20261101-090000-abcd")
-    return {**ids, "run": run.name, "file": "report.html"}
+    return {
+        **ids,
+        "run": run.name,
+        "file": "report.html",
+        "item_id": "prod_3",
+        "dim_id": "productivity",
+        "wave": "pre",
+        "key": "productivity",
+        "code": "xx",
+    }
 
 
 def _call(browser: Browser, route: Route, ids: dict[str, str], csrf: str) -> int:
@@ -196,6 +252,11 @@ def test_matrix_covers_every_staff_route(staff_site: StaffSite) -> None:
             .replace("{session_id:int}", "{sid}")
             .replace("{note_id:int}", "{nid}")
             .replace("{run_id:str}/{file_name:str}", "{run}/{file}")
+            .replace("/preview/{wave:str}/", "/preview/{wave}/")
+            .replace("/sections/{key:str}", "/sections/{key}")
+            .replace("{item_id:str}", "{item_id}")
+            .replace("{dim_id:str}", "{dim_id}")
+            .replace("{code:str}", "{code}")
         )
         for method in route.methods - {"HEAD", "OPTIONS"}:  # type: ignore[attr-defined]
             if (method, normalised) not in {
