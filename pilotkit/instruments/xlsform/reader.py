@@ -24,8 +24,10 @@ from pilotkit.instruments.xlsform.common import (
     PILOTKIT_KEYS,
     SETTINGS,
     SURVEY,
+    LanguageNameError,
     XLSFormError,
     language_code,
+    truthy,
 )
 from pilotkit.instruments.xlsform.sheets import Row, Sheet, read_sheets
 from pilotkit.instruments.xlsform.survey import SurveyReader, classify_list, whole_number
@@ -74,13 +76,13 @@ class FormReader:
     # -- languages and texts -----------------------------------------------------------
 
     def _code(self, spec: str, where: str) -> str:
-        code = language_code(spec)
-        if code is None:
+        try:
+            return language_code(spec)
+        except LanguageNameError as exc:
             raise XLSFormError(
-                f"{self.path}: {where}: cannot tell the language code of '{spec}' "
+                f"{self.path}: {where}: cannot tell the language code: {exc} "
                 "(write it as 'Name (code)', e.g. 'label::Kiswahili (sw)')"
-            )
-        return code
+            ) from None
 
     def _languages(self) -> list[str]:
         found: list[str] = []
@@ -118,7 +120,7 @@ class FormReader:
             if base != column:
                 continue
             code = language_code(spec) if spec else self.default
-            if code is not None and (spec or code not in texts):
+            if spec or code not in texts:
                 texts[code] = value
         if not texts:
             return fallback
@@ -131,13 +133,13 @@ class FormReader:
                     f"{where}: no {langs} {column}; the '{self.default}' one is shown instead"
                 )
             return texts[self.default]  # default language only: a plain string
-        source = texts.get(self.default) or next(iter(texts.values()))
+        # the default language's text, else the first language (in the form's order) given
+        source = next(lang for lang in self.languages if lang in texts)
+        if missing and warn:
+            langs = ", ".join(f"'{lang}'" for lang in missing)
+            self.warnings.append(f"{where}: no {langs} {column}; the '{source}' one is used")
         for lang in missing:
-            if warn:
-                self.warnings.append(
-                    f"{where}: no '{lang}' {column}; the '{self.default}' one is used"
-                )
-            texts[lang] = source
+            texts[lang] = texts[source]
         return {lang: texts[lang] for lang in self.languages}
 
     # -- sheets ------------------------------------------------------------------------
@@ -165,7 +167,35 @@ class FormReader:
                     self.warnings.append(f"choices sheet, row {number}: no list_name or name")
                 continue
             lists.setdefault(row["list_name"], []).append((number, row))
-        return lists
+        return {name: self._distinct(name, rows) for name, rows in lists.items()}
+
+    def _distinct(self, list_name: str, rows: list[tuple[int, Row]]) -> list[tuple[int, Row]]:
+        """A list's choices with each name once. pyxform refuses a repeated name unless the
+        settings say `allow_choice_duplicates: yes`; then an answer cannot tell the two
+        apart, so the later ones are merged into the first (each reported)."""
+        first: dict[str, int] = {}
+        kept: list[tuple[int, Row]] = []
+        repeats: list[str] = []
+        for number, row in rows:
+            name = row["name"]
+            if name not in first:
+                first[name] = number
+                kept.append((number, row))
+                continue
+            repeats.append(f"'{name}' in rows {first[name]} and {number}")
+            if truthy(self.settings.get("allow_choice_duplicates")):
+                self.warnings.append(
+                    f"choices sheet, row {number}: list '{list_name}': choice '{name}' repeats "
+                    f"row {first[name]}; answers cannot tell them apart, so it is merged "
+                    "into the first"
+                )
+        if repeats and not truthy(self.settings.get("allow_choice_duplicates")):
+            raise XLSFormError(
+                f"{self.path}: choices sheet, list '{list_name}': repeated choice names "
+                f"({'; '.join(repeats)}); rename them, or set allow_choice_duplicates "
+                "to yes in the settings sheet"
+            )
+        return kept
 
     def _dimensions(self, used: list[str]) -> list[dict[str, Any]]:
         dims: list[dict[str, Any]] = []
@@ -190,12 +220,15 @@ class FormReader:
         """The instrument's scale: the list the pilotkit sheet names, else the likert list
         most items use (a form written by pilotkit without `scale_list` has none). Likert
         items on it drop their own copy."""
-        likert = [i for i in items if i["type"] == "likert"]
+        likert = [i for i in items if i["type"] == "likert" and i.get("_list") is not None]
         scale_list = self.extras.get("scale_list")
         if scale_list is None and (not likert or PILOTKIT in self.sheets):
             return None
         if scale_list is None:
-            scale_list = Counter(i["_list"] for i in likert).most_common(1)[0][0]
+            lists = Counter(i["_list"] for i in likert if i.get("_list") is not None)
+            if not lists:
+                return None
+            scale_list = lists.most_common(1)[0][0]
         if scale_list not in self.lists:
             raise XLSFormError(f"{self.path}: pilotkit sheet: unknown scale list '{scale_list}'")
         shared = None
@@ -207,10 +240,10 @@ class FormReader:
         choices = self.lists[scale_list]
         where = f"choices sheet, list '{scale_list}'"
         values = [row["name"] for _, row in choices]
-        recode = classify_list(values, values) == "agree"
-        if not recode and any(whole_number(v) is None for v in values):
-            raise XLSFormError(f"{self.path}: {where}: a scale needs whole-number choice names")
-        return survey.scale(where, scale_list, choices, recode=recode)
+        mode = "likert" if all(whole_number(v) is not None for v in values) else "named"
+        if classify_list(values, values) == "agree":
+            mode = "agree"
+        return survey.scale(where, scale_list, choices, mode=mode)
 
     # -- the whole form ----------------------------------------------------------------
 
