@@ -26,6 +26,14 @@ def references(text: I18nText | None) -> list[str]:
     return list(dict.fromkeys(m.group(1) for v in values for m in REFERENCE.finditer(v)))
 
 
+def malformed_reference(text: I18nText | None) -> bool:
+    """Whether a text holds a `${` that does not start a `${name}` reference."""
+    if text is None:
+        return False
+    values = [text] if isinstance(text, str) else list(text.values())
+    return any(v.count("${") > len(REFERENCE.findall(v)) for v in values)
+
+
 def replace_references(text: I18nText, replace: Callable[[str], str | None]) -> I18nText:
     """The text with each `${name}` replaced by `replace(name)` (kept when it gives None)."""
 
@@ -50,15 +58,18 @@ def item_texts(item: Item) -> Iterator[tuple[str, I18nText]]:
         yield f"choice '{choice.value}' label", choice.label
 
 
-def answer_text(instrument: Instrument, item: Item, value: object, lang: str) -> str:
+def answer_text(
+    instrument: Instrument,
+    item: Item,
+    value: object,
+    lang: str,
+    yes_no: tuple[str, str] = ("Yes", "No"),
+) -> str:
     """An answer as a participant reads it: the choice or scale label, yes/no, the text."""
     if value is None or value == "" or value == []:
         return GAP
     if item.type == "boolean":
-        from pilotkit.instruments.xlsform.common import YES_NO_LABELS
-
-        yes, no = YES_NO_LABELS.get(lang, YES_NO_LABELS["en"])
-        return yes if value in (True, 1, "1", "true", "yes") else no
+        return yes_no[0] if value in (True, 1, "1", "true", "yes") else yes_no[1]
     if item.type in ("single", "multi"):
         labels = {c.value: instrument.text(c.label, lang) for c in item.choices or []}
         picked = value if isinstance(value, list) else [value]
@@ -76,7 +87,13 @@ def answer_text(instrument: Instrument, item: Item, value: object, lang: str) ->
     return str(value)
 
 
-def pipe(instrument: Instrument, text: str, answers: Mapping[str, object], lang: str) -> str:
+def pipe(
+    instrument: Instrument,
+    text: str,
+    answers: Mapping[str, object],
+    lang: str,
+    yes_no: tuple[str, str] = ("Yes", "No"),
+) -> str:
     """A text (already in `lang`) with every `${item}` replaced by the answer given."""
     if "${" not in text:
         return text
@@ -88,7 +105,7 @@ def pipe(instrument: Instrument, text: str, answers: Mapping[str, object], lang:
             return None
         if item.type in DISPLAY_TYPES:
             return None
-        return answer_text(instrument, item, answers.get(name), lang)
+        return answer_text(instrument, item, answers.get(name), lang, yes_no)
 
     result = replace_references(text, value)
     assert isinstance(result, str)

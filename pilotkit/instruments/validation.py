@@ -255,12 +255,17 @@ def _one_condition(item: Item, earlier: dict[str, Item], all_ids: set[str]) -> I
 
 def _reference_problems(inst: Instrument) -> Iterator[str]:
     """A `${item}` in a text names an earlier item that takes an answer."""
-    from pilotkit.instruments.piping import item_texts, references
+    from pilotkit.instruments.piping import item_texts, malformed_reference, references
 
     earlier: dict[str, Item] = {}
     all_ids = {i.id for i in inst.items}
     for item in inst.items:
         for field, text in item_texts(item):
+            if malformed_reference(text):
+                yield (
+                    f"item '{item.id}': {field}: '${{' must start a reference such as "
+                    "'${item_id}'"
+                )
             for ref in references(text):
                 where = f"item '{item.id}': {field}"
                 if ref in earlier:

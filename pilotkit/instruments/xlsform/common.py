@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from pilotkit.errors import PilotkitError
 from pilotkit.instruments.relevance import FALSE_WORDS, TRUE_WORDS
@@ -122,15 +123,25 @@ def _language_code(spec: str) -> str:
             return code
     from language_data.names import name_to_code
 
-    anywhere = name_to_code("language", spec, "und")
-    english = name_to_code("language", spec, "en")
-    found = [code for code in dict.fromkeys((english, anywhere)) if code]
+    found: list[str] = []
+    # as written, then without accents (`Yorùbá` is written `Yoruba` in English)
+    for name in dict.fromkeys((spec, _without_accents(spec))):
+        anywhere = name_to_code("language", name, "und")
+        english = name_to_code("language", name, "en")
+        found = [code for code in dict.fromkeys((english, anywhere)) if code]
+        if found:
+            break
     if not found:
         raise LanguageNameError(f"'{spec}' is not a known language name")
     if len(found) > 1:
         options = " or ".join(f"{code} ({_english_name(code)})" for code in found)
         raise LanguageNameError(f"'{spec}' may be {options}")
     return _standard_tag(found[0])
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _valid_tag(tag: str) -> bool:

@@ -62,8 +62,16 @@ def _version(text: str | None, warn: list[str]) -> int:
 
 
 class FormReader:
-    def __init__(self, path: Path, sheets: dict[str, Sheet], id_override: str | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sheets: dict[str, Sheet],
+        id_override: str | None,
+        dimensions_from_groups: bool = False,
+    ) -> None:
         self.path = path
+        self.dimensions_from_groups = dimensions_from_groups
+        self.group_labels: dict[str, Any] = {}
         self.sheets = sheets
         self.id_override = id_override
         self.warnings: list[str] = []
@@ -197,6 +205,13 @@ class FormReader:
             )
         return kept
 
+    def _group_dimensions(self, items: list[dict[str, Any]]) -> None:
+        """Each group's scale items (innermost group) form a dimension named after it."""
+        for item in items:
+            group = item.get("_group")
+            if group and item["type"] == "likert" and "dimension" not in item:
+                item["dimension"] = group
+
     def _dimensions(self, used: list[str]) -> list[dict[str, Any]]:
         dims: list[dict[str, Any]] = []
         for number, row in self.sheets[DIMENSIONS].rows if DIMENSIONS in self.sheets else []:
@@ -212,7 +227,8 @@ class FormReader:
         known = {d["id"] for d in dims}
         for dim_id in used:
             if dim_id not in known:
-                dims.append({"id": dim_id, "label": _titled(dim_id)})
+                label = self.group_labels.get(dim_id) or _titled(dim_id)
+                dims.append({"id": dim_id, "label": label})
                 known.add(dim_id)
         return dims
 
@@ -231,11 +247,12 @@ class FormReader:
             scale_list = lists.most_common(1)[0][0]
         if scale_list not in self.lists:
             raise XLSFormError(f"{self.path}: pilotkit sheet: unknown scale list '{scale_list}'")
-        shared = None
-        for item in likert:
-            if item["_list"] == scale_list:
-                shared = item.pop("scale")
-        if shared is not None:
+        on_list = [item for item in likert if item["_list"] == scale_list]
+        if on_list:
+            shared = on_list[0]["scale"]
+            for item in on_list:
+                if item["scale"] == shared:  # others keep theirs (a named scale from 0)
+                    del item["scale"]
             return shared
         choices = self.lists[scale_list]
         where = f"choices sheet, list '{scale_list}'"
@@ -252,6 +269,9 @@ class FormReader:
             raise XLSFormError(f"{self.path}: no 'survey' sheet")
         survey = SurveyReader(self)
         items = survey.items()
+        self.group_labels = survey.group_labels
+        if self.dimensions_from_groups:
+            self._group_dimensions(items)
         if not items:
             raise XLSFormError(f"{self.path}: no question pilotkit can ask in the survey sheet")
         form_id = self.settings.get("form_id") or self.path.stem
@@ -277,6 +297,7 @@ class FormReader:
             data["dimensions"] = dims
         for item in items:
             item.pop("_list", None)
+            item.pop("_group", None)
         data["items"] = items
         if "focus_group_guide" in self.extras:
             data["focus_group_guide"] = self.extras["focus_group_guide"]
@@ -288,11 +309,18 @@ def _titled(identifier: str) -> str:
     return text[:1].upper() + text[1:] if text else identifier
 
 
-def read_xlsform(path: str | Path, *, instrument_id: str | None = None) -> ImportResult:
+def read_xlsform(
+    path: str | Path,
+    *,
+    instrument_id: str | None = None,
+    dimensions_from_groups: bool = False,
+) -> ImportResult:
     """Read an XLSForm workbook; raises XLSFormError, or InstrumentError if the result
-    does not pass the strict loader's checks."""
+    does not pass the strict loader's checks. With `dimensions_from_groups`, the scale
+    items of each group (without a `dimension` of their own) form a dimension named and
+    labelled after the group."""
     path = Path(path)
-    reader = FormReader(path, read_sheets(path), instrument_id)
+    reader = FormReader(path, read_sheets(path), instrument_id, dimensions_from_groups)
     data = reader.instrument()
     instrument = instrument_from_mapping(data, str(path))
     return ImportResult(instrument, reader.warnings)

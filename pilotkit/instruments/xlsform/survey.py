@@ -129,6 +129,7 @@ class SurveyReader:
         self.result: list[dict[str, Any]] = []
         self.left_out: dict[str, str] = {}  # name -> why
         self.group_labels: dict[str, Any] = {}  # group name -> label (texts)
+        self.recoded: set[str] = set()  # agree/disagree lists already reported
 
     def fail(self, number: int, message: str) -> XLSFormError:
         return XLSFormError(f"{self.path}: survey sheet, row {number}: {message}")
@@ -265,7 +266,8 @@ class SurveyReader:
             item["type"] = "likert"
             start = 1
             if detected == "named" and row.get("min"):
-                start = whole_number(row["min"]) or 1
+                first = whole_number(row["min"])
+                start = 1 if first is None else first
                 item["_named_min"] = True
             item["scale"] = self.scale(where, list_name, choices, mode=detected, start=start)
         else:
@@ -315,10 +317,13 @@ class SurveyReader:
                 labelled.reverse()  # stored from disagree (low) to agree (high)
             points = list(range(1, len(labelled) + 1))
             names = [value for value, _ in labelled]
-            self.warnings.append(
-                f"{where}: choices '{labelled[0][0]}'..'{labelled[-1][0]}' of list "
-                f"'{list_name}' are stored as 1..{len(points)}"
-            )
+            if list_name not in self.recoded:  # once per list, at its first question
+                self.recoded.add(list_name)
+                self.warnings.append(
+                    f"{where}: choices '{labelled[0][0]}'..'{labelled[-1][0]}' of list "
+                    f"'{list_name}' are stored as 1..{len(points)} (answers given as "
+                    "these names are read as the numbers)"
+                )
         elif mode == "named":
             points = list(range(start, start + len(labelled)))
             names = [value for value, _ in labelled]
@@ -376,9 +381,10 @@ class SurveyReader:
                 self.warnings.append(f"{where}: only likert items can be reverse-coded; ignored")
         if row.get("waves"):
             item["waves"] = row["waves"].split()
-        section = row.get("section") or next(
-            (g[1] for g in reversed(self.groups) if g[0] == "group"), None
-        )
+        group = next((g[1] for g in reversed(self.groups) if g[0] == "group"), None)
+        if group is not None:
+            item["_group"] = group
+        section = row.get("section") or group
         if section:
             item["section"] = section
         conditions = [g[2] for g in self.groups if g[2]]
