@@ -162,6 +162,8 @@ def _is_bookkeeping(header: str) -> bool:
     return (
         header.startswith("_")
         or header in BOOKKEEPING
+        or header in SUBMISSION_ID_COLUMNS
+        or header in SUBMITTED_AT_COLUMNS
         or last in BOOKKEEPING
         or header.split("/")[0] == "meta"
         or header.split("-")[0] == "meta"
