@@ -6,7 +6,9 @@ Every later computation works on `AnswerArrays`: a dense float array
 How a recorded value (text) becomes a number, per item type:
 
 * likert: a number on the item's scale points (`"4"` and `"4.0"` are both 4; `"4.5"` or
-  `"7"` on a 1-5 scale are refused), then reverse-coded items become `min + max - x`;
+  `"7"` on a 1-5 scale are refused), or the name of a point when the scale has names
+  (`"agree"`, as recorded by KoboToolbox or ODK), then reverse-coded items become
+  `min + max - x`;
 * number: any finite number within the item's `min`/`max` when they are set;
 * boolean: `0`/`1` (also `true`/`false`, `yes`/`no`, case-insensitive) as 0.0/1.0;
 * single: one of the item's choice values, stored as the choice's position;
@@ -101,6 +103,14 @@ def _item_lookup(
     finite = np.isfinite(numbers)
     if item.type == "likert":
         low, high = _scale_bounds(instrument, item) or (-np.inf, np.inf)
+        scale = instrument.scale_of(item)
+        if scale is not None and scale.names:  # answers recorded as the points' names
+            numbers = numbers.copy()
+            for index, text in enumerate(texts):
+                point = scale.point_of(str(text))
+                if point is not None:
+                    numbers[index] = point
+            finite = np.isfinite(numbers)
         ok = finite & (numbers == np.round(numbers)) & (numbers >= low) & (numbers <= high)
         valid |= ok
         score[ok] = (low + high - numbers[ok]) if item.reverse else numbers[ok]
@@ -184,6 +194,10 @@ def _why_invalid(instrument: Instrument, item: Item, text: str) -> str:
         try:
             number = float(text)
         except ValueError:
+            scale = instrument.scale_of(item)
+            if scale is not None and scale.names:
+                names = ", ".join(scale.names)
+                return f"item '{item.id}': value '{text}' is not a point of the scale ({names})"
             return f"item '{item.id}': value '{text}' is not a number"
         if not np.isfinite(number):
             return f"item '{item.id}': value '{text}' is not a finite number"

@@ -116,8 +116,19 @@ def _print_instrument(inst: Instrument, lang: str) -> None:
 @click.option("--id", "instrument_id", default=None, help="Instrument id (default: form_id).")
 @click.option("--strict", is_flag=True, help="Fail when anything cannot be mapped.")
 @click.option("--force", is_flag=True, help="Overwrite an existing instrument file.")
+@click.option(
+    "--dimension-from-groups",
+    "dimension_from_groups",
+    is_flag=True,
+    help="Make each group's scale questions a dimension named after the group.",
+)
 def import_form(
-    form: Path, out: Path | None, instrument_id: str | None, strict: bool, force: bool
+    form: Path,
+    out: Path | None,
+    instrument_id: str | None,
+    strict: bool,
+    force: bool,
+    dimension_from_groups: bool,
 ) -> None:
     """Import an XLSForm (ODK, KoboToolbox, SurveyCTO, Ona) as an instrument file.
 
@@ -137,7 +148,9 @@ def import_form(
                 f"'{instrument_id}' is not a slug (lowercase letters, digits, - and _)",
                 param_hint="--id",
             )
-    result = read_xlsform(form, instrument_id=instrument_id)
+    result = read_xlsform(
+        form, instrument_id=instrument_id, dimensions_from_groups=dimension_from_groups
+    )
     label = "error" if strict else "warning"
     for line in result.warnings:
         click.echo(f"{label}: {form}: {line}", err=True)

@@ -31,6 +31,7 @@ COMMANDS: list[str] = [
     "pilotkit.cli.waves_cmd:waves",
     "pilotkit.cli.invite_cmd:invite",
     "pilotkit.cli.export_cmd:export",
+    "pilotkit.cli.responses_cmd:responses",
     "pilotkit.cli.users_cmd:users",
     "pilotkit.cli.notes_cmd:export_notes",
 ]

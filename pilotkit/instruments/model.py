@@ -35,10 +35,20 @@ class Scale(_Strict):
     min: int
     max: int
     labels: dict[str, list[str]] | None = None
+    #: The choice names of the points, min to max, when the scale was imported from a
+    #: list of words (`disagree`, ..., `agree`): answers recorded as these names are read
+    #: as the points.
+    names: list[str] | None = None
 
     @property
     def points(self) -> list[int]:
         return list(range(self.min, self.max + 1))
+
+    def point_of(self, name: str) -> int | None:
+        """The point recorded under a choice name (`agree` -> 4), or None."""
+        if self.names is None or name not in self.names:
+            return None
+        return self.min + self.names.index(name)
 
 
 class Choice(_Strict):

@@ -39,6 +39,7 @@ def semantic_problems(inst: Instrument) -> list[str]:
         *_dimension_problems(inst),
         *_item_problems(inst),
         *_relevance_problems(inst),
+        *_reference_problems(inst),
         *_guide_problems(inst),
     ]
 
@@ -100,9 +101,18 @@ def _scale_problems(scale: Scale | None, inst: Instrument, where: str) -> Iterat
     if scale.min >= scale.max:
         yield f"{where}: min ({scale.min}) must be less than max ({scale.max})"
         return
+    points = scale.max - scale.min + 1
+    if scale.names is not None:
+        if len(scale.names) != points:
+            span = f"{scale.min}..{scale.max}"
+            yield f"{where}: {len(scale.names)} names for {points} points ({span})"
+        for name in _duplicates(scale.names):
+            yield f"{where}: name '{name}' is given to two points"
+        for name in scale.names:
+            if not name.strip() or name != name.strip():
+                yield f"{where}: name '{name}' is empty or starts or ends with a space"
     if scale.labels is None:
         return
-    points = scale.max - scale.min + 1
     for lang in inst.languages:
         if lang not in scale.labels:
             yield f"{where}: labels have no translation for language '{lang}'"
@@ -170,8 +180,13 @@ def _one_item(item: Item, inst: Instrument, dims: set[str], waves: set[str]) -> 
             for value in _duplicates(values):
                 yield f"{where}: duplicate choice value '{value}'"
             for choice in item.choices:
-                if not CHOICE_VALUE.match(choice.value):
+                if item.type == "multi" and not CHOICE_VALUE.match(choice.value):
                     yield f"{where}: choice value '{choice.value}' must not contain spaces"
+                elif not choice.value.strip() or choice.value != choice.value.strip():
+                    yield (
+                        f"{where}: choice value '{choice.value}' is empty or starts or ends "
+                        "with a space"
+                    )
                 yield from _texts(choice.label, inst, f"{where}, choice '{choice.value}'", "label")
     elif item.choices is not None and item.type != "likert":
         yield f"{where}: a {item.type} item takes no choice list"
@@ -236,3 +251,30 @@ def _one_condition(item: Item, earlier: dict[str, Item], all_ids: set[str]) -> I
                 yield f"{where}: '{value}' is not a choice of item '{ref}'"
         elif target.type == "boolean" and value.lower() not in TRUE_WORDS | FALSE_WORDS:
             yield f"{where}: '{value}' is not a yes/no value for boolean item '{ref}'"
+
+
+def _reference_problems(inst: Instrument) -> Iterator[str]:
+    """A `${item}` in a text names an earlier item that takes an answer."""
+    from pilotkit.instruments.piping import item_texts, malformed_reference, references
+
+    earlier: dict[str, Item] = {}
+    all_ids = {i.id for i in inst.items}
+    for item in inst.items:
+        for field, text in item_texts(item):
+            if malformed_reference(text):
+                yield (
+                    f"item '{item.id}': {field}: '${{' must start a reference such as "
+                    "'${item_id}'"
+                )
+            for ref in references(text):
+                where = f"item '{item.id}': {field}"
+                if ref in earlier:
+                    if earlier[ref].type in DISPLAY_TYPES:
+                        yield f"{where}: '${{{ref}}}' is a {earlier[ref].type} without an answer"
+                elif ref == item.id:
+                    yield f"{where}: '${{{ref}}}' is the item itself"
+                elif ref in all_ids:
+                    yield f"{where}: '${{{ref}}}' comes later in the instrument"
+                else:
+                    yield f"{where}: '${{{ref}}}' is not an item of the instrument"
+        earlier.setdefault(item.id, item)

@@ -137,6 +137,8 @@ def _scale(key: str, scale: Scale, indent: int) -> list[str]:
             lines.append(
                 f"{pad}    {_plain(lang)}: [{', '.join(_quote(label) for label in labels)}]"
             )
+    if scale.names is not None:
+        lines.append(f"{pad}  names: [{', '.join(_quote(name) for name in scale.names)}]")
     return lines
 
 

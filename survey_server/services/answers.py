@@ -1,6 +1,7 @@
 """Answer values: checking them against an item, and writing them in the export format.
 
-Accepted values (the participant API's contract): likert an integer on the item's scale;
+Accepted values (the participant API's contract): likert an integer on the item's scale
+(or the name of a point, for a scale imported with names);
 number a finite number within the item's `min`/`max`; boolean true/false (0/1 too);
 single one choice value; multi a list of choice values; text a string of at most
 `MAX_TEXT_LENGTH` characters. `None` (or an empty text or list) means "not answered".
@@ -43,6 +44,8 @@ def check_answer(instrument: Instrument, item: Item, value: object) -> AnswerVal
         return None
     if item.type == "likert":
         scale = instrument.scale_of(item)
+        if isinstance(value, str) and scale is not None and scale.point_of(value) is not None:
+            value = scale.point_of(value)  # a point's name, as the imported form recorded it
         if not _is_number(value) or not float(value).is_integer():  # type: ignore[arg-type]
             raise AnswerError("must be a whole number on the scale", "choose")
         number = int(value)  # type: ignore[arg-type]

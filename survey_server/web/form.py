@@ -9,6 +9,7 @@ else the instrument's first language.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -17,6 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from pilotkit.instruments import Instrument, Item
+from pilotkit.instruments.piping import pipe
 from survey_server.errors import NotFoundError, WaveNotOpenError
 from survey_server.i18n import Translator, best_language, language_name, ui_languages
 from survey_server.services import forms
@@ -91,7 +93,13 @@ def _item_view(
     t: Translator,
     values: dict[str, list[str]],
     errors: dict[str, FieldError],
+    answers: Mapping[str, object] | None = None,
 ) -> dict[str, Any]:
+    yes_no = (t("field.yes"), t("field.no"))
+
+    def show(text: str) -> str:  # `${item}` in a text shows the answer given earlier
+        return pipe(instrument, text, answers or {}, lang, yes_no)
+
     options: list[tuple[str, str]] = []
     if item.type == "likert":
         scale = instrument.scale_of(item)
@@ -101,8 +109,8 @@ def _item_view(
     elif item.type == "boolean":
         options = [("1", t("field.yes")), ("0", t("field.no"))]
     elif item.choices:
-        options = [(c.value, instrument.text(c.label, lang)) for c in item.choices]
-    hint = instrument.text(item.hint, lang) if item.hint else ""
+        options = [(c.value, show(instrument.text(c.label, lang))) for c in item.choices]
+    hint = show(instrument.text(item.hint, lang)) if item.hint else ""
     if item.type == "number":
         if item.min is not None and item.max is not None:
             hint = hint or t("field.number_range", min=_plain(item.min), max=_plain(item.max))
@@ -118,7 +126,7 @@ def _item_view(
         "name": FIELD_PREFIX + item.id,
         "dom_id": "q-" + item.id,
         "type": item.type,
-        "text": instrument.text(item.text, lang),
+        "text": show(instrument.text(item.text, lang)),
         "hint": hint,
         "required": item.required,
         "options": options,
@@ -194,7 +202,8 @@ def _render(
     values = page_values(context.draft_answers, raw or {})
     current = pages[page - 1]
     heading, description = _section_title(instrument, current.key, lang, t)
-    items = [_item_view(instrument, i, lang, t, values, errors) for i in current.items]
+    answers = context.draft_answers or {}
+    items = [_item_view(instrument, i, lang, t, values, errors, answers) for i in current.items]
     error_list = [(i["dom_id"], i["text"], i["error"]) for i in items if i["error"]]
     title = t("page.step", current=page, total=len(pages)) + " – " + heading
     if error_list:

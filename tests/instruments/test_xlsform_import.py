@@ -87,7 +87,10 @@ def test_kobo_form_reports_what_cannot_be_mapped_row_by_row(tmp_path: Path) -> N
     # an agree..disagree list in descending order is stored from disagree (1) to agree (4)
     assert inst.item("satisfied").type == "likert"
     assert inst.scale == Scale(
-        min=1, max=4, labels={"en": ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]}
+        min=1,
+        max=4,
+        labels={"en": ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]},
+        names=["strongly_disagree", "disagree", "agree", "strongly_agree"],
     )
     assert inst.item("age").relevant == "${consent} = 'yes'"
     assert inst.item("satisfied").relevant is None
@@ -101,7 +104,7 @@ def test_kobo_form_reports_what_cannot_be_mapped_row_by_row(tmp_path: Path) -> N
         "row 7: item 'photo': type 'image': photo questions are not supported; left out",
         "row 8: item 'age_months': type 'calculate': calculated fields are not supported; left out",
         "row 9: item 'satisfied': choices 'strongly_disagree'..'strongly_agree' of list 'agree' "
-        "are stored as 1..4",
+        "are stored as 1..4 (answers given as these names are read as the numbers)",
         "row 10: repeat group 'household': repeats are not supported; its questions are left out",
         "row 11: item 'member_name': inside repeat group 'household'; left out",
         "row 9: item 'satisfied': relevant '${age_months} > 200' reads 'age_months', which is "
@@ -157,8 +160,8 @@ def test_numeric_list_is_a_likert_scale_and_other_lists_stay_single(tmp_path: Pa
     assert inst.item("recommend").type == "likert"
     assert inst.scale == Scale(min=0, max=10)  # labels equal to the numbers are not kept
     assert inst.item("education").type == "single"
-    stars = inst.item("stars")
-    assert (stars.type, stars.min, stars.max) == ("number", 1, 5)
+    stars = inst.item("stars")  # a range of whole steps is a scale of its own
+    assert (stars.type, stars.scale) == ("likert", Scale(min=1, max=5))
 
 
 def test_group_relevance_applies_to_the_items_inside(tmp_path: Path) -> None:
@@ -274,17 +277,19 @@ def test_the_test_forms_are_real_xlsforms(form: dict, tmp_path: Path) -> None:
     assert "<h:html" in xform
 
 
-def test_pilotkit_type_likert_needs_numbers(tmp_path: Path) -> None:
+def test_pilotkit_type_likert_on_words_is_a_scale_of_named_points(tmp_path: Path) -> None:
     form = {
         "survey": [
-            ["type", "name", "label", "pilotkit_type"],
-            ["select_one c", "q", "Q", "likert"],
+            ["type", "name", "label", "pilotkit_type", "min"],
+            ["select_one c", "q", "Q", "likert", None],
+            ["select_one c", "r", "R", "likert", 0],
         ],
         "choices": [["list_name", "name", "label"], ["c", "low", "Low"], ["c", "high", "High"]],
     }
-    path = build_workbook(tmp_path / "f.xlsx", form)
-    with pytest.raises(XLSFormError) as info:
-        read_xlsform(path)
-    assert str(info.value) == (
-        f"{path}: survey sheet, row 2: pilotkit_type likert needs whole-number choices in 'c'"
+    result = read_xlsform(build_workbook(tmp_path / "f.xlsx", form))
+    labels = {"en": ["Low", "High"]}
+    assert result.warnings == []
+    assert result.instrument.scale == Scale(min=1, max=2, labels=labels, names=["low", "high"])
+    assert result.instrument.item("r").scale == Scale(
+        min=0, max=1, labels=labels, names=["low", "high"]
     )

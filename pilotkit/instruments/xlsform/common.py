@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 from pilotkit.errors import PilotkitError
 from pilotkit.instruments.relevance import FALSE_WORDS, TRUE_WORDS
@@ -54,31 +56,6 @@ LANGUAGE_NAMES: dict[str, str] = {
     "tl": "Tagalog",
     "ht": "Kreyòl ayisyen",
 }
-_ENGLISH_NAMES: dict[str, str] = {
-    "english": "en",
-    "spanish": "es",
-    "french": "fr",
-    "portuguese": "pt",
-    "german": "de",
-    "italian": "it",
-    "dutch": "nl",
-    "arabic": "ar",
-    "swahili": "sw",
-    "amharic": "am",
-    "hindi": "hi",
-    "bengali": "bn",
-    "urdu": "ur",
-    "persian": "fa",
-    "farsi": "fa",
-    "russian": "ru",
-    "ukrainian": "uk",
-    "turkish": "tr",
-    "chinese": "zh",
-    "vietnamese": "vi",
-    "indonesian": "id",
-    "tagalog": "tl",
-    "haitian creole": "ht",
-}
 #: The yes/no choice labels of exported boolean items, per language (English otherwise).
 YES_NO_LABELS: dict[str, tuple[str, str]] = {
     "en": ("Yes", "No"),
@@ -99,27 +76,97 @@ class XLSFormError(PilotkitError):
     """An XLSForm that cannot be read; the message names the file, the row and the problem."""
 
 
+class LanguageNameError(ValueError):
+    """A language name that names no language, or several."""
+
+
 def language_header(code: str) -> str:
     """`English (en)`: the language part of a `label::...` header."""
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+    return f"{language_name(code)} ({code})"
 
 
-def language_code(spec: str) -> str | None:
-    """The code of `English (en)`, `English`, `en` or `Español (es)`; None if unknown."""
-    spec = spec.strip()
+def language_name(code: str) -> str:
+    """The language's own name for itself (`Español`, `Igbo`), or the code if unknown."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    import langcodes
+
+    try:
+        name = langcodes.Language.get(code).autonym()
+    except (LookupError, ValueError):
+        return code
+    if not name or name.startswith("Unknown language"):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_code(spec: str) -> str:
+    """The code of `English (en)`, `en`, `English`, `Igbo`, `Español` or `中文`.
+
+    A bare name is looked up in the Unicode CLDR names of every language (through
+    langcodes and language_data), in any language. Raises LanguageNameError when the
+    name is unknown, or when it means one language in English and another in some
+    other language (`Malayo`), naming the candidates."""
+    return _language_code(spec.strip())
+
+
+@functools.lru_cache(maxsize=256)
+def _language_code(spec: str) -> str:
     match = _CODE_IN_PARENS.search(spec)
     if match:
-        primary, _, rest = match.group(1).partition("-")
-        return primary.lower() + (f"-{rest}" if rest else "")
+        return _standard_tag(match.group(1))
     lowered = spec.lower()
-    if lowered in _ENGLISH_NAMES:
-        return _ENGLISH_NAMES[lowered]
+    if _LANGUAGE_CODE.match(lowered) and _valid_tag(lowered):
+        return _standard_tag(lowered)
     for code, name in LANGUAGE_NAMES.items():
         if name.lower() == lowered:
             return code
-    if _LANGUAGE_CODE.match(lowered):
-        return lowered
-    return None
+    from language_data.names import name_to_code
+
+    found: list[str] = []
+    # as written, then without accents (`Yorùbá` is written `Yoruba` in English)
+    for name in dict.fromkeys((spec, _without_accents(spec))):
+        anywhere = name_to_code("language", name, "und")
+        english = name_to_code("language", name, "en")
+        found = [code for code in dict.fromkeys((english, anywhere)) if code]
+        if found:
+            break
+    if not found:
+        raise LanguageNameError(f"'{spec}' is not a known language name")
+    if len(found) > 1:
+        options = " or ".join(f"{code} ({_english_name(code)})" for code in found)
+        raise LanguageNameError(f"'{spec}' may be {options}")
+    return _standard_tag(found[0])
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _valid_tag(tag: str) -> bool:
+    import langcodes
+
+    return bool(langcodes.tag_is_valid(tag))
+
+
+def _standard_tag(tag: str) -> str:
+    import langcodes
+
+    try:
+        return str(langcodes.standardize_tag(tag))
+    except (LookupError, ValueError):
+        primary, _, rest = tag.partition("-")
+        return primary.lower() + (f"-{rest}" if rest else "")
+
+
+def _english_name(code: str) -> str:
+    import langcodes
+
+    try:
+        return str(langcodes.Language.get(code).display_name("en"))
+    except (LookupError, ValueError):
+        return code
 
 
 def split_header(header: str) -> tuple[str, str | None]:

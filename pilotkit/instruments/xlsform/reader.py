@@ -24,8 +24,10 @@ from pilotkit.instruments.xlsform.common import (
     PILOTKIT_KEYS,
     SETTINGS,
     SURVEY,
+    LanguageNameError,
     XLSFormError,
     language_code,
+    truthy,
 )
 from pilotkit.instruments.xlsform.sheets import Row, Sheet, read_sheets
 from pilotkit.instruments.xlsform.survey import SurveyReader, classify_list, whole_number
@@ -60,8 +62,16 @@ def _version(text: str | None, warn: list[str]) -> int:
 
 
 class FormReader:
-    def __init__(self, path: Path, sheets: dict[str, Sheet], id_override: str | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sheets: dict[str, Sheet],
+        id_override: str | None,
+        dimensions_from_groups: bool = False,
+    ) -> None:
         self.path = path
+        self.dimensions_from_groups = dimensions_from_groups
+        self.group_labels: dict[str, Any] = {}
         self.sheets = sheets
         self.id_override = id_override
         self.warnings: list[str] = []
@@ -74,13 +84,13 @@ class FormReader:
     # -- languages and texts -----------------------------------------------------------
 
     def _code(self, spec: str, where: str) -> str:
-        code = language_code(spec)
-        if code is None:
+        try:
+            return language_code(spec)
+        except LanguageNameError as exc:
             raise XLSFormError(
-                f"{self.path}: {where}: cannot tell the language code of '{spec}' "
+                f"{self.path}: {where}: cannot tell the language code: {exc} "
                 "(write it as 'Name (code)', e.g. 'label::Kiswahili (sw)')"
-            )
-        return code
+            ) from None
 
     def _languages(self) -> list[str]:
         found: list[str] = []
@@ -118,7 +128,7 @@ class FormReader:
             if base != column:
                 continue
             code = language_code(spec) if spec else self.default
-            if code is not None and (spec or code not in texts):
+            if spec or code not in texts:
                 texts[code] = value
         if not texts:
             return fallback
@@ -131,13 +141,13 @@ class FormReader:
                     f"{where}: no {langs} {column}; the '{self.default}' one is shown instead"
                 )
             return texts[self.default]  # default language only: a plain string
-        source = texts.get(self.default) or next(iter(texts.values()))
+        # the default language's text, else the first language (in the form's order) given
+        source = next(lang for lang in self.languages if lang in texts)
+        if missing and warn:
+            langs = ", ".join(f"'{lang}'" for lang in missing)
+            self.warnings.append(f"{where}: no {langs} {column}; the '{source}' one is used")
         for lang in missing:
-            if warn:
-                self.warnings.append(
-                    f"{where}: no '{lang}' {column}; the '{self.default}' one is used"
-                )
-            texts[lang] = source
+            texts[lang] = texts[source]
         return {lang: texts[lang] for lang in self.languages}
 
     # -- sheets ------------------------------------------------------------------------
@@ -165,7 +175,42 @@ class FormReader:
                     self.warnings.append(f"choices sheet, row {number}: no list_name or name")
                 continue
             lists.setdefault(row["list_name"], []).append((number, row))
-        return lists
+        return {name: self._distinct(name, rows) for name, rows in lists.items()}
+
+    def _distinct(self, list_name: str, rows: list[tuple[int, Row]]) -> list[tuple[int, Row]]:
+        """A list's choices with each name once. pyxform refuses a repeated name unless the
+        settings say `allow_choice_duplicates: yes`; then an answer cannot tell the two
+        apart, so the later ones are merged into the first (each reported)."""
+        first: dict[str, int] = {}
+        kept: list[tuple[int, Row]] = []
+        repeats: list[str] = []
+        for number, row in rows:
+            name = row["name"]
+            if name not in first:
+                first[name] = number
+                kept.append((number, row))
+                continue
+            repeats.append(f"'{name}' in rows {first[name]} and {number}")
+            if truthy(self.settings.get("allow_choice_duplicates")):
+                self.warnings.append(
+                    f"choices sheet, row {number}: list '{list_name}': choice '{name}' repeats "
+                    f"row {first[name]}; answers cannot tell them apart, so it is merged "
+                    "into the first"
+                )
+        if repeats and not truthy(self.settings.get("allow_choice_duplicates")):
+            raise XLSFormError(
+                f"{self.path}: choices sheet, list '{list_name}': repeated choice names "
+                f"({'; '.join(repeats)}); rename them, or set allow_choice_duplicates "
+                "to yes in the settings sheet"
+            )
+        return kept
+
+    def _group_dimensions(self, items: list[dict[str, Any]]) -> None:
+        """Each group's scale items (innermost group) form a dimension named after it."""
+        for item in items:
+            group = item.get("_group")
+            if group and item["type"] == "likert" and "dimension" not in item:
+                item["dimension"] = group
 
     def _dimensions(self, used: list[str]) -> list[dict[str, Any]]:
         dims: list[dict[str, Any]] = []
@@ -182,7 +227,8 @@ class FormReader:
         known = {d["id"] for d in dims}
         for dim_id in used:
             if dim_id not in known:
-                dims.append({"id": dim_id, "label": _titled(dim_id)})
+                label = self.group_labels.get(dim_id) or _titled(dim_id)
+                dims.append({"id": dim_id, "label": label})
                 known.add(dim_id)
         return dims
 
@@ -190,27 +236,31 @@ class FormReader:
         """The instrument's scale: the list the pilotkit sheet names, else the likert list
         most items use (a form written by pilotkit without `scale_list` has none). Likert
         items on it drop their own copy."""
-        likert = [i for i in items if i["type"] == "likert"]
+        likert = [i for i in items if i["type"] == "likert" and i.get("_list") is not None]
         scale_list = self.extras.get("scale_list")
         if scale_list is None and (not likert or PILOTKIT in self.sheets):
             return None
         if scale_list is None:
-            scale_list = Counter(i["_list"] for i in likert).most_common(1)[0][0]
+            lists = Counter(i["_list"] for i in likert if i.get("_list") is not None)
+            if not lists:
+                return None
+            scale_list = lists.most_common(1)[0][0]
         if scale_list not in self.lists:
             raise XLSFormError(f"{self.path}: pilotkit sheet: unknown scale list '{scale_list}'")
-        shared = None
-        for item in likert:
-            if item["_list"] == scale_list:
-                shared = item.pop("scale")
-        if shared is not None:
+        on_list = [item for item in likert if item["_list"] == scale_list]
+        if on_list:
+            shared = on_list[0]["scale"]
+            for item in on_list:
+                if item["scale"] == shared:  # others keep theirs (a named scale from 0)
+                    del item["scale"]
             return shared
         choices = self.lists[scale_list]
         where = f"choices sheet, list '{scale_list}'"
         values = [row["name"] for _, row in choices]
-        recode = classify_list(values, values) == "agree"
-        if not recode and any(whole_number(v) is None for v in values):
-            raise XLSFormError(f"{self.path}: {where}: a scale needs whole-number choice names")
-        return survey.scale(where, scale_list, choices, recode=recode)
+        mode = "likert" if all(whole_number(v) is not None for v in values) else "named"
+        if classify_list(values, values) == "agree":
+            mode = "agree"
+        return survey.scale(where, scale_list, choices, mode=mode)
 
     # -- the whole form ----------------------------------------------------------------
 
@@ -219,6 +269,9 @@ class FormReader:
             raise XLSFormError(f"{self.path}: no 'survey' sheet")
         survey = SurveyReader(self)
         items = survey.items()
+        self.group_labels = survey.group_labels
+        if self.dimensions_from_groups:
+            self._group_dimensions(items)
         if not items:
             raise XLSFormError(f"{self.path}: no question pilotkit can ask in the survey sheet")
         form_id = self.settings.get("form_id") or self.path.stem
@@ -244,6 +297,7 @@ class FormReader:
             data["dimensions"] = dims
         for item in items:
             item.pop("_list", None)
+            item.pop("_group", None)
         data["items"] = items
         if "focus_group_guide" in self.extras:
             data["focus_group_guide"] = self.extras["focus_group_guide"]
@@ -255,11 +309,18 @@ def _titled(identifier: str) -> str:
     return text[:1].upper() + text[1:] if text else identifier
 
 
-def read_xlsform(path: str | Path, *, instrument_id: str | None = None) -> ImportResult:
+def read_xlsform(
+    path: str | Path,
+    *,
+    instrument_id: str | None = None,
+    dimensions_from_groups: bool = False,
+) -> ImportResult:
     """Read an XLSForm workbook; raises XLSFormError, or InstrumentError if the result
-    does not pass the strict loader's checks."""
+    does not pass the strict loader's checks. With `dimensions_from_groups`, the scale
+    items of each group (without a `dimension` of their own) form a dimension named and
+    labelled after the group."""
     path = Path(path)
-    reader = FormReader(path, read_sheets(path), instrument_id)
+    reader = FormReader(path, read_sheets(path), instrument_id, dimensions_from_groups)
     data = reader.instrument()
     instrument = instrument_from_mapping(data, str(path))
     return ImportResult(instrument, reader.warnings)

@@ -27,21 +27,96 @@ class Sheet:
     rows: list[tuple[int, Row]] = field(default_factory=list)  # (spreadsheet row, cells)
 
 
+#: pyxform's nested keys (`bind`, `control`, `media` groups) under the names pilotkit reads.
+_GROUPED = {
+    ("bind", "relevant"): "relevant",
+    ("bind", "required"): "required",
+    ("bind", "constraint"): "constraint",
+    ("bind", "jr:constraintMsg"): "constraint_message",
+    ("bind", "jr:requiredMsg"): "required_message",
+    ("bind", "jr:noAppErrorString"): "no_app_error_string",
+    ("bind", "calculate"): "calculation",
+    ("bind", "readonly"): "read_only",
+    ("control", "appearance"): "appearance",
+    ("control", "jr:count"): "repeat_count",
+    ("control", "autoplay"): "autoplay",
+    ("control", "rows"): "rows",
+    ("instance", "odk:tag"): "compact_tag",
+}
+#: Settings columns pyxform renames, back to the names written in forms.
+_SETTINGS_NAMES = {"title": "form_title", "id_string": "form_id"}
+#: Choices columns pyxform renames (`list_name` becomes `list name`).
+_CHOICES_NAMES = {"list name": "list_name"}
+#: The key pyxform gives a text column without a language (`label` next to `label::x`).
+_NO_LANGUAGE = "default"
+
+
+def _flatten(value: object, path: tuple[str, ...], row: Row) -> None:
+    """pyxform's nested row back to flat keys: `label::English (en)`, `relevant`, ..."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(inner, (*path, str(key)), row)
+        return
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return
+    head = _GROUPED.get(path[:2]) if len(path) >= 2 else None
+    if head is not None:
+        path = (head, *path[2:])
+    elif path[0] in ("bind", "control", "media", "instance") and len(path) > 1:
+        path = path[1:]
+    base, *language = path
+    language = [part for part in language if part != _NO_LANGUAGE]
+    key = "::".join((base, *language))
+    row[key] = text
+
+
+def _normalized_rows(name: str, book: dict) -> list[Row]:
+    """A standard sheet's rows with pyxform's header aliases and `::`/`:` grouping applied,
+    so pilotkit reads every column exactly as pyxform does (`relevance`, `bind:relevant`,
+    `label:English`, `list name`, `caption`, ...)."""
+    from pyxform import aliases
+    from pyxform.parsing.sheet_headers import dealias_and_group_headers
+    from pyxform.question import MultipleChoiceQuestion, Option
+    from pyxform.survey import Survey
+
+    specs = {
+        "survey": (aliases.survey_header, set(MultipleChoiceQuestion.get_slot_names())),
+        "choices": (aliases.list_header, set(Option.get_slot_names())),
+        "settings": (aliases.settings_header, set(Survey.get_slot_names())),
+    }
+    header_aliases, columns = specs[name]
+    grouped = dealias_and_group_headers(
+        sheet_name=name,
+        sheet_data=book[name],
+        sheet_header=book.get(f"{name}_header") or [],
+        header_aliases=header_aliases,  # type: ignore[arg-type]
+        header_columns=columns,
+        default_language=_NO_LANGUAGE,
+    )
+    rows: list[Row] = []
+    for raw in grouped.data:
+        row: Row = {}
+        for key, value in raw.items():
+            _flatten(value, (str(key),), row)
+        renames = {"settings": _SETTINGS_NAMES, "choices": _CHOICES_NAMES}.get(name, {})
+        rows.append({renames.get(k, k): v for k, v in row.items()})
+    return rows
+
+
 def _normalize(raw: dict[str, str]) -> Row:
     row: Row = {}
     for header, value in raw.items():
         base, language = split_header(str(header))
-        base = {"list_name": "list_name", "relevance": "relevant"}.get(base, base)
         key = f"{base}::{language}" if language else base
         if value is not None and str(value).strip():
             row[key] = str(value).strip()
     return row
 
 
-def _sheet(name: str, raw_rows: list[dict[str, str]]) -> Sheet:
+def _sheet(name: str, rows: list[Row]) -> Sheet:
     sheet = Sheet(name)
-    for index, raw in enumerate(raw_rows):
-        row = _normalize(raw)
+    for index, row in enumerate(rows):
         if row:
             sheet.rows.append((index + 2, row))  # row 1 holds the headers
     return sheet
@@ -60,11 +135,13 @@ def read_sheets(path: Path) -> dict[str, Sheet]:
         raise XLSFormError(f"{path}: not an .xlsx workbook (save the form as .xlsx)")
     try:
         book = xlsx_to_dict(str(path))
+        sheets = {
+            name: _sheet(name, _normalized_rows(name, book))
+            for name in ("survey", "choices", "settings")
+            if name in book
+        }
     except PyXFormError as exc:
         raise XLSFormError(f"{path}: cannot be read as an XLSForm: {exc}") from None
-    sheets = {
-        name: _sheet(name, book[name]) for name in ("survey", "choices", "settings") if name in book
-    }
     extra_names = [n for n in book.get("sheet_names", []) if n.lower() in (DIMENSIONS, PILOTKIT)]
     if extra_names:
         sheets.update(_extra_sheets(path, extra_names))
@@ -95,7 +172,7 @@ def _extra_sheets(path: Path, names: list[str]) -> dict[str, Sheet]:
                 rows=sheet.iter_rows(min_row=2, max_col=len(headers)),
                 cell_func=clean,
             )
-            result[name.lower()] = _sheet(name.lower(), rows)
+            result[name.lower()] = _sheet(name.lower(), [_normalize(r) for r in rows])
         return result
     finally:
         workbook.close()

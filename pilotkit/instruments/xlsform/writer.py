@@ -68,7 +68,7 @@ def _scale_rows(scale: Scale, languages: list[str]) -> list[ChoiceRow]:
             labels = dict.fromkeys(languages, str(point))
         else:
             labels = {lang: texts[index] for lang, texts in scale.labels.items()}
-        rows.append((str(point), labels))
+        rows.append((scale.names[index] if scale.names else str(point), labels))
     return rows
 
 
@@ -113,8 +113,9 @@ class _Writer:
             else:
                 rows = _scale_rows(scale, self.languages)
                 name = self.lists.add(f"{item.id}_scale", rows, avoid=self.scale_list)
-            # a 0..1 or two-point scale would read back as yes/no or a plain choice
-            marker = "likert" if scale.max - scale.min < 2 else None
+            # a 0..1 or two-point scale would read back as yes/no or a plain choice, and
+            # a scale of named points as a plain choice
+            marker = "likert" if scale.max - scale.min < 2 or scale.names else None
             return f"select_one {name}", marker
         if item.type == "boolean":
             return f"select_one {self.lists.add('yes_no', _yes_no_rows(self.languages))}", None
@@ -149,6 +150,9 @@ class _Writer:
         row["waves"] = " ".join(item.waves) if item.waves is not None else ""
         row["min"] = item.min if item.min is not None else ""
         row["max"] = item.max if item.max is not None else ""
+        scale = self.inst.scale_of(item)
+        if scale is not None and scale.names and scale.min != 1:
+            row["min"] = scale.min  # the first point of a scale of named points
         row["pilotkit_type"] = marker or ""
         return row
 
