@@ -123,10 +123,11 @@ def import_cmd(
             inst, tfile, explicit_instrument=instrument is not None, status=status, offer=not hold
         )
     except TranslationImportError as exc:
-        count = len(exc.problems)
-        raise PilotkitError(
-            "\n".join([*exc.problems, f"{file}: {count} problem(s); nothing written"])
-        ) from None
+        # like `instruments validate`: one line per problem, exit 1
+        for line in exc.problems:
+            click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {file}: {len(exc.problems)} problem(s); nothing written", err=True)
+        raise SystemExit(1) from None
     cov = outcome.coverage
     state = f"{outcome.lang} {cov.translated} of {cov.total} texts ({cov.percent:.0f}%)"
     state += f", {cov.status}"
@@ -147,9 +148,17 @@ def import_cmd(
         return
     target = out or source
     write_instrument(outcome.instrument, target, header_from=source)
-    click.echo(f"wrote {target}: {state}; {counts}")
+    click.echo(f"wrote {_shown(target)}: {state}; {counts}")
     if cov.needs_review:
         click.echo(f"note: '{outcome.lang}' is a draft: have a native speaker review it")
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to here when it is below here."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _instrument_path(instrument: str) -> Path:

@@ -197,7 +197,10 @@ def apply_translations(
     for row in tfile.rows:
         entry = entries.get(row.path)
         if entry is None:
-            problems.append(f"{name}: {row.where}: no text '{row.path}' in {inst.id}")
+            problems.append(
+                f"{name}: {row.where}: unknown text: {inst.id} has no '{row.path}' "
+                "(an id that is not in the instrument)"
+            )
             continue
         if row.path in first_seen:
             problems.append(f"{name}: {row.where}: translated twice (also {first_seen[row.path]})")
