@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -111,6 +112,8 @@ def import_cmd(
     )
 
     tfile = read_translation_file(file)
+    if instrument is None and not tfile.instrument_id and tfile.problems:
+        _reject([f"{file.name}: {p}" for p in tfile.problems], file)
     if instrument is not None:
         source = _instrument_path(instrument)
     elif tfile.instrument_id:
@@ -123,11 +126,7 @@ def import_cmd(
             inst, tfile, explicit_instrument=instrument is not None, status=status, offer=not hold
         )
     except TranslationImportError as exc:
-        # like `instruments validate`: one line per problem, exit 1
-        for line in exc.problems:
-            click.echo(f"error: {line}", err=True)
-        click.echo(f"error: {file}: {len(exc.problems)} problem(s); nothing written", err=True)
-        raise SystemExit(1) from None
+        _reject(exc.problems, file)
     cov = outcome.coverage
     state = f"{outcome.lang} {cov.translated} of {cov.total} texts ({cov.percent:.0f}%)"
     state += f", {cov.status}"
@@ -151,6 +150,14 @@ def import_cmd(
     click.echo(f"wrote {_shown(target)}: {state}; {counts}")
     if cov.needs_review:
         click.echo(f"note: '{outcome.lang}' is a draft: have a native speaker review it")
+
+
+def _reject(problems: list[str], file: Path) -> NoReturn:
+    """Like `instruments validate`: one line per problem, then exit 1."""
+    for line in problems:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"error: {file}: {len(problems)} problem(s); nothing written", err=True)
+    raise SystemExit(1)
 
 
 def _shown(path: Path) -> str:
