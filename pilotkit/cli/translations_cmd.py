@@ -137,7 +137,8 @@ def import_cmd(
     else:
         state += (
             f", not offered until complete ({len(cov.missing)} missing: "
-            f"pilotkit translations export {inst.id} --lang {outcome.lang} lists them)"
+            f"pilotkit translations export {instrument or inst.id} --lang {outcome.lang} "
+            "lists them)"
         )
     counts = f"{outcome.changed} text(s) added or changed, {outcome.unchanged} unchanged"
     if outcome.untranslated:
