@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ def _file_problems(tfile: TranslationFile, inst: Instrument, explicit: bool) -> 
 
 
 def _scale_problems(
-    inst: Instrument, lang: str, good: dict[str, tuple[Row, TextEntry]]
+    entries: dict[str, TextEntry], lang: str, good: dict[str, tuple[Row, TextEntry]]
 ) -> list[tuple[str, str]]:
     """A scale's labels come as a whole: every point translated, in the file or before."""
     touched: dict[tuple[str | int, ...], list[Row]] = defaultdict(list)
@@ -129,7 +130,7 @@ def _scale_problems(
             touched[entry.location].append(row)
     problems: list[tuple[str, str]] = []
     for location, rows in touched.items():
-        points = [e for e in entries_by_path(inst).values() if e.location == location]
+        points = [e for e in entries.values() if e.location == location]
         missing = [e for e in points if e.path not in good and e.text(lang) is None]
         if missing:
             names = ", ".join(str(e.point) for e in missing)
@@ -214,7 +215,7 @@ def apply_translations(
         problems.extend(f"{name}: {row.where}: {p}" for p in row_problems)
         if not row_problems:
             good[row.path] = (row, entry)
-    problems.extend(f"{name}: {line}" for _, line in _scale_problems(inst, lang, good))
+    problems.extend(f"{name}: {line}" for _, line in _scale_problems(entries, lang, good))
     if problems:
         raise TranslationImportError(problems)
     if not good:
@@ -289,6 +290,9 @@ def write_instrument(inst: Instrument, target: Path, header_from: Path | None = 
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        # the file keeps its permissions (mkstemp's are owner-only)
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
+        Path(temporary).chmod(mode)
         Path(temporary).replace(target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
