@@ -42,9 +42,20 @@ def validate(files: tuple[Path, ...]) -> None:
 @instruments.command()
 @click.argument("instrument")
 @click.option("--lang", default=None, help="Language to show (default: the instrument's first).")
-def show(instrument: str, lang: str | None) -> None:
+@click.option(
+    "--coverage",
+    "show_coverage",
+    is_flag=True,
+    help="Translation coverage per language instead (with --lang: that language, in full).",
+)
+def show(instrument: str, lang: str | None, show_coverage: bool) -> None:
     """Print an instrument (by id or path) as a participant would read it."""
     inst = load_instrument(instrument)
+    if show_coverage:
+        from pilotkit.cli.coverage_view import print_coverage
+
+        print_coverage(inst, lang)
+        return
     if lang is not None and lang not in inst.languages:
         raise click.BadParameter(
             f"'{lang}' is not offered by {inst.id} (languages: {', '.join(inst.languages)})",

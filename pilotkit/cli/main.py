@@ -19,6 +19,7 @@ from pilotkit.errors import PilotkitError
 #: "module:attribute" of every command or group of the CLI, in help order.
 COMMANDS: list[str] = [
     "pilotkit.cli.instruments_cmd:instruments",
+    "pilotkit.cli.translations_cmd:translations",
     "pilotkit.cli.server_cmd:serve",
     "pilotkit.cli.evaluate_cmd:evaluate",
     "pilotkit.cli.evaluate_cmd:plan",

@@ -24,6 +24,10 @@ DISPLAY_TYPES: frozenset[str] = frozenset({"note"})
 
 DEFAULT_WAVES: tuple[str, ...] = ("pre", "post")
 
+#: How far a translation has been checked: `draft` needs review by a native speaker.
+TranslationStatus = Literal["draft", "reviewed"]
+TRANSLATION_STATUSES: tuple[str, ...] = ("draft", "reviewed")
+
 
 class _Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
     """Base of every instrument struct: unknown keys are rejected."""
@@ -119,12 +123,22 @@ class Instrument(_Strict):
     anonymous: bool = False
     waves: list[Wave] | None = None
     focus_group_guide: list[GuideSection] = []
+    # per translated language: `draft` or `reviewed`. A language listed here but not in
+    # `languages` is being translated: its texts may be incomplete and it is not offered.
+    translation_status: dict[str, TranslationStatus] = {}
 
     # -- read-only helpers (no I/O) -------------------------------------------------
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    @property
+    def text_languages(self) -> list[str]:
+        """Every language a text may be written in: the offered ones, then those being
+        translated (in `translation_status` only)."""
+        extra = [lang for lang in self.translation_status if lang not in self.languages]
+        return [*self.languages, *extra]
 
     @property
     def wave_ids(self) -> list[str]:

@@ -29,6 +29,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 CHOICE_VALUE = re.compile(r"^\S+$")
+_DECLARE = " (list it in 'languages', or in 'translation_status' while it is being translated)"
 
 
 def semantic_problems(inst: Instrument) -> list[str]:
@@ -45,22 +46,23 @@ def semantic_problems(inst: Instrument) -> list[str]:
 
 
 def _texts(value: I18nText | None, inst: Instrument, where: str, field: str) -> Iterator[str]:
-    """A multilingual text must have every declared language and no other, none empty."""
+    """A multilingual text must have every offered language and no undeclared one, none
+    empty. A language still being translated (in `translation_status` only) may be missing."""
     if value is None:
         return
     if isinstance(value, str):
         if not value.strip():
             yield f"{where}: '{field}' is empty"
         return
-    declared = set(inst.languages)
+    declared = set(inst.text_languages)
     for lang in inst.languages:
         if lang not in value:
             yield f"{where}: '{field}' has no translation for language '{lang}'"
-        elif not value[lang].strip():
-            yield f"{where}: '{field}' is empty in language '{lang}'"
-    for lang in value:
+    for lang, text in value.items():
         if lang not in declared:
-            yield f"{where}: '{field}' has a text in undeclared language '{lang}'"
+            yield f"{where}: '{field}' has a text in undeclared language '{lang}'{_DECLARE}"
+        elif not text.strip():
+            yield f"{where}: '{field}' is empty in language '{lang}'"
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -79,6 +81,7 @@ def _top_level(inst: Instrument) -> Iterator[str]:
             yield f"top level: '{lang}' is not a language code (like en, es, zh-Hant)"
     for lang in _duplicates(inst.languages):
         yield f"top level: language '{lang}' is declared twice"
+    yield from _translation_status(inst)
     yield from _texts(inst.title, inst, "top level", "title")
     yield from _texts(inst.description, inst, "top level", "description")
     yield from _texts(inst.intro, inst, "top level", "intro")
@@ -93,6 +96,18 @@ def _top_level(inst: Instrument) -> Iterator[str]:
             if not SLUG.match(wave.id):
                 yield f"wave '{wave.id}': id must be a slug"
             yield from _texts(wave.label, inst, f"wave '{wave.id}'", "label")
+
+
+def _translation_status(inst: Instrument) -> Iterator[str]:
+    """`translation_status` names translations: not the source language, real codes."""
+    for lang in inst.translation_status:
+        if not LANGUAGE.match(lang):
+            yield f"translation_status: '{lang}' is not a language code (like ar, zh-Hans)"
+        elif inst.languages and lang == inst.default_language:
+            yield (
+                f"translation_status: '{lang}' is the default language, the source of the "
+                "translations; only translations have a status"
+            )
 
 
 def _scale_problems(scale: Scale | None, inst: Instrument, where: str) -> Iterator[str]:
@@ -117,8 +132,8 @@ def _scale_problems(scale: Scale | None, inst: Instrument, where: str) -> Iterat
         if lang not in scale.labels:
             yield f"{where}: labels have no translation for language '{lang}'"
     for lang, labels in scale.labels.items():
-        if lang not in inst.languages:
-            yield f"{where}: labels in undeclared language '{lang}'"
+        if lang not in inst.text_languages:
+            yield f"{where}: labels in undeclared language '{lang}'{_DECLARE}"
         elif len(labels) != points:
             yield (
                 f"{where}: {len(labels)} labels in '{lang}' for {points} points "

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from pilotkit.instruments.translations.languages import own_name
+
 CATALOG_DIR = Path(__file__).parent
 FALLBACK = "en"
 
@@ -44,8 +46,9 @@ def ui_languages() -> list[str]:
 
 
 def language_name(lang: str) -> str:
-    """A language's own name for itself (from its catalog), else the code."""
-    return catalogs().get(lang, {}).get("language.name", lang)
+    """A language's own name for itself: from its catalog, else from CLDR, else the code."""
+    name = catalogs().get(lang, {}).get("language.name")
+    return name or own_name(lang)
 
 
 def best_language(accept_language: str | None, offered: list[str]) -> str | None:

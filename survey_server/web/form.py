@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 
 from pilotkit.instruments import Instrument, Item
 from pilotkit.instruments.piping import pipe
+from pilotkit.instruments.translations import offered_languages
 from survey_server.errors import NotFoundError, WaveNotOpenError
 from survey_server.i18n import Translator, best_language, language_name, ui_languages
 from survey_server.services import forms
@@ -48,6 +49,14 @@ def _language(request: Request, offered: list[str], asked: str | None) -> str:
         if candidate and candidate in offered:
             return candidate
     return best_language(request.headers.get("accept-language"), offered) or offered[0]
+
+
+def _unavailable(instrument: Instrument, asked: str | None, chosen: str) -> str | None:
+    """A language the instrument is being translated into but cannot offer yet (below
+    100 %), when it was asked for: the form says so instead of switching silently."""
+    if asked and asked != chosen and asked in instrument.text_languages:
+        return asked
+    return None
 
 
 def _lang_cookie(request: Request, lang: str) -> list[Cookie]:
@@ -162,6 +171,7 @@ def _render(
     raw: dict[str, list[str]] | None = None,
     status: int = 200,
     set_cookie: bool = False,
+    unavailable: str | None = None,
 ) -> Template:
     instrument = context.instrument
     t = Translator(lang)
@@ -171,7 +181,16 @@ def _render(
         "token": token,
         "pilot": context.pilot_name,
         "form_title": instrument.text(instrument.title, lang),
-        "languages": [(code, language_name(code)) for code in instrument.languages],
+        "languages": [(code, language_name(code)) for code in offered_languages(instrument)],
+        "unavailable": (
+            t(
+                "language.unavailable",
+                language=language_name(unavailable),
+                shown=language_name(lang),
+            )
+            if unavailable
+            else ""
+        ),
     }
     cookies = _lang_cookie(request, lang) if set_cookie else []
     if context.submitted:
@@ -242,11 +261,19 @@ async def show_form(
         return _message_page(request, "unknown", 404, lang)
     except WaveNotOpenError as exc:
         return _message_page(request, exc.reason, 409, lang)
-    chosen = _language(request, context.instrument.languages, lang)
+    chosen = _language(request, offered_languages(context.instrument), lang)
     number = int(page) if page and page.isdigit() else None
     if number is None:
         number = context.draft_page if context.draft_answers else 0
-    return _render(request, context, token, chosen, number, set_cookie=lang == chosen)
+    return _render(
+        request,
+        context,
+        token,
+        chosen,
+        number,
+        set_cookie=lang == chosen,
+        unavailable=_unavailable(context.instrument, lang, chosen),
+    )
 
 
 @post("/f/{token:str}", include_in_schema=False)
@@ -275,7 +302,7 @@ async def post_form(request: Request, state: State, token: FromPath[str]) -> Res
         return _message_page(request, "unknown", 404, asked_lang)
     except WaveNotOpenError as exc:
         return _message_page(request, exc.reason, 409, asked_lang)
-    lang = _language(request, outcome.context.instrument.languages, asked_lang)
+    lang = _language(request, offered_languages(outcome.context.instrument), asked_lang)
     if outcome.errors and not outcome.submitted:
         return _render(
             request,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pilotkit.instruments import Instrument, Item
+from pilotkit.instruments.translations import offered_languages
 from survey_server.services.forms import FormContext
 from survey_server.web.schemas import ChoiceOut, DimensionOut, FormOut, ItemOut, ScaleOut
 
 
 def pick_language(instrument: Instrument, *wanted: str | None) -> str:
-    """The first of `wanted` the instrument offers, else its default language."""
+    """The first of `wanted` the instrument offers (complete translations only), else its
+    default language."""
+    offered = offered_languages(instrument)
     for lang in wanted:
-        if lang and lang in instrument.languages:
+        if lang and lang in offered:
             return lang
     return instrument.default_language
 
@@ -54,7 +57,7 @@ def form_out(context: FormContext, lang: str) -> FormOut:
         instrument_version=instrument.version,
         wave=context.wave.name,
         language=lang,
-        languages=list(instrument.languages),
+        languages=offered_languages(instrument),
         items=[item_out(instrument, i, lang) for i in instrument.items_in_wave(context.wave.name)],
         dimensions=[
             DimensionOut(d.id, instrument.text(d.label, lang)) for d in instrument.dimensions

@@ -157,6 +157,6 @@ def test_english_report_keeps_its_words(english) -> None:
 def test_unsupported_language_is_one_clear_error(pilot_files) -> None:
     line = report_error_line(pilot_files, "language", "fr")
     assert (
-        "language 'fr' cannot be used: the instrument offers en, es, "
+        "language 'fr' cannot be used: the instrument offers en, es, ar, zh, "
         "the report's texts exist in en, es" in line
     )

@@ -26,6 +26,7 @@ PILOTKIT_KEYS = (
     "waves",
     "focus_group_guide",
     "scale_list",
+    "translation_status",
 )
 
 #: Choice names of a yes/no list: the words skip-logic conditions compare booleans with.

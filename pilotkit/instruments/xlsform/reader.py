@@ -301,6 +301,14 @@ class FormReader:
         data["items"] = items
         if "focus_group_guide" in self.extras:
             data["focus_group_guide"] = self.extras["focus_group_guide"]
+        if isinstance(self.extras.get("translation_status"), dict):
+            # offered languages keep their status; ones still being translated are not
+            # in the workbook's label columns and are left out with it
+            data["translation_status"] = {
+                lang: status
+                for lang, status in self.extras["translation_status"].items()
+                if lang in self.languages
+            }
         return data
 
 

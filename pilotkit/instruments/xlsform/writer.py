@@ -225,7 +225,14 @@ def _pilotkit_rows(inst: Instrument, scale_list: str | None) -> list[dict[str, s
     ]
     if not isinstance(inst.title, str):
         rows.append({"key": "title", "value": json.dumps(inst.title, ensure_ascii=False)})
-    for key in ("anonymous", "description", "intro", "waves", "focus_group_guide"):
+    for key in (
+        "anonymous",
+        "description",
+        "intro",
+        "waves",
+        "focus_group_guide",
+        "translation_status",
+    ):
         if key in data:
             rows.append({"key": key, "value": json.dumps(data[key], ensure_ascii=False)})
     if scale_list is not None:
