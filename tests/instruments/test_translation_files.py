@@ -147,8 +147,8 @@ def test_nothing_translated_is_not_an_import(tmp_path: Path) -> None:
 
 def test_xliff_keeps_the_rules_of_the_specification(tmp_path: Path) -> None:
     data = with_vi(base(), {"title", "intro", "scale.labels.1", "scale.labels.2"})
-    data["items"][1]["text"]["en"] = "Bell \x07 and\rreturn {n} {n} ${uses}?"
-    data["items"][1]["text"]["es"] = "Campana \x07 {n} {n} ${uses}?"
+    data["items"][1]["text"]["en"] = "Bell \x07 and\rreturn {n} {n} ${q1}?"
+    data["items"][1]["text"]["es"] = "Campana \x07 {n} {n} ${q1}?"
     out = export(tmp_path, "xliff", data, include_all=True)
     raw = out.read_bytes()
     assert xliff_problems(raw) == []
@@ -160,12 +160,12 @@ def test_xliff_keeps_the_rules_of_the_specification(tmp_path: Path) -> None:
     assert '<segment state="translated">' in text and '<segment state="initial">' in text
     assert '<cp hex="0007"/>' in text and "&#13;" in text
     # placeholders are protected codes; the same one twice is two <ph> sharing one <data>
-    assert '<data id="d1">{n}</data>' in text and '<data id="d2">${uses}</data>' in text
+    assert '<data id="d1">{n}</data>' in text and '<data id="d2">${q1}</data>' in text
     uses = text[text.index('<unit id="items.uses.text"') :]
     uses = uses[: uses.index("</unit>")]
     assert uses.count('dataRef="d1"') == 2 and uses.count('dataRef="d2"') == 1
     rows = {r.path: r for r in read_translation_file(out).rows}
-    assert rows["items.uses.text"].source == "Bell \x07 and\rreturn {n} {n} ${uses}?"
+    assert rows["items.uses.text"].source == "Bell \x07 and\rreturn {n} {n} ${q1}?"
     assert rows["intro"].target == "vi Hello {name}, it takes %(minutes)s minutes."
     assert rows["items.q1.text"].target is None  # state initial, no target
 

@@ -80,7 +80,9 @@ def test_editor_round_trip(team: StaffSite, tmp_path) -> None:  # type: ignore[n
             "tr|item:crm_history|text|es": "El CRM muestra el historial rápido",
         },
     )
-    assert 'class="missing"' not in browser.get(base + "/translations").text
+    after = browser.get(base + "/translations").text
+    assert "(es): missing" not in after  # Spanish complete again
+    assert "item:crm_history text (ar): missing" in after  # a draft language still is not
 
     # Reorder with the arrow buttons and by posting a whole order (drag and drop).
     browser.post(
