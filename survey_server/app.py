@@ -23,6 +23,7 @@ from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
 from survey_server.web.form import FORM_HANDLERS
+from survey_server.web.opt_out import OPT_OUT_HANDLERS
 from survey_server.web.staff import staff_router
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home,
             *API_HANDLERS,
             *FORM_HANDLERS,
+            *OPT_OUT_HANDLERS,
             staff_router(),
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 
 from piccolo.engine.base import Engine
 
-from survey_server.i18n import Translator
 from survey_server.mail import (
     DeliveryError,
     Outgoing,
@@ -34,7 +33,7 @@ from survey_server.mail import (
 )
 from survey_server.services import outbox, outreach
 from survey_server.services.contacts import PilotFacts, pilot_facts
-from survey_server.services.mail_templates import MailText, closing_words, fill, pilot_texts
+from survey_server.services.mail_templates import MailText, pilot_texts, render
 from survey_server.services.outreach_keys import link_token, opt_out_token, server_key
 from survey_server.services.tokens import hash_token
 from survey_server.settings import Settings
@@ -235,29 +234,26 @@ class OutreachWorker:
         now: int,
     ) -> Outgoing:
         language = item.language if item.language in facts.languages else facts.languages[0]
-        t = Translator(language)
-        text = texts[(item.kind, language)]
         base = self.settings.base_url
-        values = {
-            "link": f"{base}/f/{token}?lang={language}",
-            "name": item.name or t("mail.name_fallback"),
-            "closing_date": closing_words(item.wave.closes_at, language),
-            "contact": facts.contact or t("mail.contact_fallback"),
-            "pilot": facts.name,
-            "wave": item.wave.name,
-        }
         opt_out_url = f"{base}/o/{opt_out_token(self.key, item.link_seed)}"
-        body = fill(text.body, values).rstrip() + "\n"
-        if facts.anonymous and item.kind == "reminder":
-            body += "\n" + t("mail.anonymous_note") + "\n"
-        body += "\n-- \n" + t("mail.opt_out", link=opt_out_url) + "\n"
+        rendered = render(
+            texts[(item.kind, language)],
+            pilot=facts.name,
+            pilot_contact=facts.contact,
+            wave=item.wave.name,
+            closes_at=item.wave.closes_at,
+            name=item.name,
+            link=f"{base}/f/{token}?lang={language}",
+            opt_out_url=opt_out_url,
+            anonymous=facts.anonymous,
+        )
         return Outgoing(
             message_id=item.message_id,
             sender=self.options.mail_from,
             recipient=item.email,
             recipient_name=item.name,
-            subject=fill(text.subject, values),
-            body=body,
+            subject=rendered.subject,
+            body=rendered.body,
             language=language,
             opt_out_url=opt_out_url,
             date=datetime.fromtimestamp(now, UTC),

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 import msgspec
 from email_validator import EmailNotValidError, validate_email
 from piccolo.engine.base import Engine
+from piccolo.querystring import QueryString
 
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError
@@ -402,10 +403,11 @@ async def list_contacts(
     if status in STATUSES:
         where &= Contact.status == status
     counts = {s: 0 for s in STATUSES}
-    for row in (
-        await Contact.select(Contact.status, Contact.id.count().as_alias("n"))
-        .where(Contact.pilot == pilot_id)
-        .group_by(Contact.status)
+    for row in await engine.run_querystring(
+        QueryString(
+            'SELECT "status", COUNT(*) AS n FROM "contact" WHERE "pilot" = {} GROUP BY "status"',
+            pilot_id,
+        )
     ):
         counts[row["status"]] = row["n"]
     matching = await Contact.count().where(where)

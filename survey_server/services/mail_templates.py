@@ -103,6 +103,41 @@ def closing_words(closes_at: datetime | None, language: str) -> str:
         return format_date(day, format="long", locale="en")
 
 
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+def render(
+    text: MailText,
+    *,
+    pilot: str,
+    pilot_contact: str,
+    wave: str,
+    closes_at: datetime | None,
+    name: str,
+    link: str,
+    opt_out_url: str,
+    anonymous: bool,
+) -> Rendered:
+    """The subject and body one contact receives (also the preview's)."""
+    t = Translator(text.language)
+    values = {
+        "link": link,
+        "name": name or t("mail.name_fallback"),
+        "closing_date": closing_words(closes_at, text.language),
+        "contact": pilot_contact or t("mail.contact_fallback"),
+        "pilot": pilot,
+        "wave": wave,
+    }
+    body = fill(text.body, values).rstrip() + "\n"
+    if anonymous and text.kind == "reminder":
+        body += "\n" + t("mail.anonymous_note") + "\n"
+    body += "\n-- \n" + t("mail.opt_out", link=opt_out_url) + "\n"
+    return Rendered(fill(text.subject, values), body)
+
+
 async def pilot_texts(engine: Engine, pilot_id: int) -> dict[tuple[str, str], MailText]:
     """Every (kind, language) template of the pilot: its own, else the default."""
     facts = await pilot_facts(pilot_id)
