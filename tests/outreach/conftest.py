@@ -69,6 +69,9 @@ class Harness:
             self.engine, self.manager, pilot_id, self.key, csv_text.encode()
         )
 
+    async def contacts_raw(self, pilot_id: int, data: bytes) -> contacts.ImportReport:
+        return await contacts.import_contacts(self.engine, self.manager, pilot_id, self.key, data)
+
     async def send(self, pilot_id: int, wave: str, kind: str, **kwargs: Any) -> int:
         now = int(self.clock())
         batch = await outreach.plan_batch(
