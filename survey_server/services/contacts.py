@@ -28,7 +28,7 @@ from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError
 from survey_server.outreach_tables import Contact, Outbox
 from survey_server.services import audit
-from survey_server.services.accounts import StaffAccount
+from survey_server.services.audit import Actor
 from survey_server.services.outreach_keys import link_token, new_seed, opt_out_token
 from survey_server.services.tokens import hash_token, new_pseudonym
 from survey_server.tables import Participant, Pilot
@@ -226,7 +226,7 @@ def _entries(rows: list[list[str]], facts: PilotFacts, report: ImportReport) -> 
 
 async def _store(
     engine: Engine,
-    user: StaffAccount,
+    actor: Actor,
     facts: PilotFacts,
     key: bytes,
     entries: list[_Entry],
@@ -304,7 +304,7 @@ async def _store(
             )
         report.added = len(fresh)
         await audit.record(
-            user.actor,
+            actor,
             action,
             "contact",
             f"{report.added} added",
@@ -319,19 +319,19 @@ async def _store(
 
 
 async def import_contacts(
-    engine: Engine, user: StaffAccount, pilot_id: int, key: bytes, data: bytes
+    engine: Engine, actor: Actor, pilot_id: int, key: bytes, data: bytes
 ) -> ImportReport:
     """Add the addresses of an uploaded CSV (`email`, optional `name`, `language`)."""
     facts = await pilot_facts(pilot_id)
     report = ImportReport()
     entries = _entries(read_contacts_csv(data), facts, report)
-    await _store(engine, user, facts, key, entries, report, "contact.import")
+    await _store(engine, actor, facts, key, entries, report, "contact.import")
     return report
 
 
 async def add_contact(
     engine: Engine,
-    user: StaffAccount,
+    actor: Actor,
     pilot_id: int,
     key: bytes,
     *,
@@ -344,13 +344,11 @@ async def add_contact(
     report = ImportReport(rows=1)
     address = check_address(email)
     entry = _Entry(1, address, clean_name(name), _language(language, facts, 1, report))
-    await _store(engine, user, facts, key, [entry], report, "contact.add")
+    await _store(engine, actor, facts, key, [entry], report, "contact.add")
     return report
 
 
-async def delete_contact(
-    engine: Engine, user: StaffAccount, pilot_id: int, contact_id: int
-) -> None:
+async def delete_contact(engine: Engine, actor: Actor, pilot_id: int, contact_id: int) -> None:
     """Remove an address; its link keeps working and its messages not yet sent are dropped."""
     async with write_transaction(engine):
         await Outbox.update(
@@ -359,7 +357,9 @@ async def delete_contact(
                 Outbox.error: "the contact was deleted",
                 Outbox.link_token: "",
             }
-        ).where((Outbox.contact == contact_id) & (Outbox.state == "queued"))
+        ).where(
+            (Outbox.contact == contact_id) & (Outbox.pilot == pilot_id) & (Outbox.state == "queued")
+        )
         deleted = (
             await Contact.delete()
             .where((Contact.id == contact_id) & (Contact.pilot == pilot_id))
@@ -367,7 +367,7 @@ async def delete_contact(
         )
         if not deleted:
             raise NotFoundError("no such contact in this pilot")
-        await audit.record(user.actor, "contact.delete", "contact", contact_id, pilot=pilot_id)
+        await audit.record(actor, "contact.delete", "contact", contact_id, pilot=pilot_id)
 
 
 @dataclass(frozen=True)

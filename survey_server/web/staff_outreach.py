@@ -175,7 +175,7 @@ async def add_contact(
     values = {k: field(form, k) for k in ("email", "name", "language")}
     try:
         report = await contacts.add_contact(
-            state.engine, session.user, pilot_id, _key(state), **values
+            state.engine, session.user.actor, pilot_id, _key(state), **values
         )
     except InvalidInputError as exc:
         return await _contacts_page(
@@ -216,7 +216,7 @@ async def upload_contacts(
     data = await upload.read()
     try:
         report = await contacts.import_contacts(
-            state.engine, session.user, pilot_id, _key(state), data
+            state.engine, session.user.actor, pilot_id, _key(state), data
         )
     except InvalidInputError as exc:
         return await _contacts_page(
@@ -240,7 +240,7 @@ async def delete_contact(
 ) -> Redirect:
     await checked_form(request, session)
     pilot_id = await pilot_id_for(session.user, slug, PERMISSION)
-    await contacts.delete_contact(state.engine, session.user, pilot_id, contact_id)
+    await contacts.delete_contact(state.engine, session.user.actor, pilot_id, contact_id)
     return _back(slug, "contacts")
 
 

@@ -66,11 +66,13 @@ class Harness:
 
     async def contacts(self, pilot_id: int, csv_text: str) -> contacts.ImportReport:
         return await contacts.import_contacts(
-            self.engine, self.manager, pilot_id, self.key, csv_text.encode()
+            self.engine, self.manager.actor, pilot_id, self.key, csv_text.encode()
         )
 
     async def contacts_raw(self, pilot_id: int, data: bytes) -> contacts.ImportReport:
-        return await contacts.import_contacts(self.engine, self.manager, pilot_id, self.key, data)
+        return await contacts.import_contacts(
+            self.engine, self.manager.actor, pilot_id, self.key, data
+        )
 
     async def send(self, pilot_id: int, wave: str, kind: str, **kwargs: Any) -> int:
         now = int(self.clock())

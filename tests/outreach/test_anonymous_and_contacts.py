@@ -109,16 +109,16 @@ def test_contact_list_validates_merges_and_reports(database_url: str, tmp_path: 
             with pytest.raises(InvalidInputError, match="no rows"):
                 await h.contacts(pilot_id, "\n\n")
             with pytest.raises(InvalidInputError, match="not an e-mail address"):
-                await contacts.add_contact(h.engine, h.manager, pilot_id, h.key, email="x@y")
+                await contacts.add_contact(h.engine, h.manager.actor, pilot_id, h.key, email="x@y")
             # a deleted contact's link still opens the form; its queued messages are dropped
             await h.send(pilot_id, "pre", "invitation")
             (dee,) = await Contact.select().where(Contact.email_key == "dee@example.org")
             participant = dee["participant"]
-            await contacts.delete_contact(h.engine, h.manager, pilot_id, dee["id"])
+            await contacts.delete_contact(h.engine, h.manager.actor, pilot_id, dee["id"])
             assert await Participant.exists().where(Participant.id == participant)
             dropped = await Outbox.select().where(Outbox.state == "cancelled")
             assert [r["error"] for r in dropped] == ["the contact was deleted"]
             with pytest.raises(Exception, match="no such contact"):
-                await contacts.delete_contact(h.engine, h.manager, pilot_id + 99, ann["id"])
+                await contacts.delete_contact(h.engine, h.manager.actor, pilot_id + 99, ann["id"])
 
     asyncio.run(main())

@@ -25,7 +25,7 @@ async def seed_outreach(site: StaffSite, engine: Any, user: Any, pilot_id: int) 
     """One contact e-mailed one invitation (written as an .eml file); their ids."""
     settings = site.client.app.state.settings
     key = server_key(settings.outreach, settings.database_url)
-    await contacts.add_contact(engine, user, pilot_id, key, email=f"c{pilot_id}@example.org")
+    await contacts.add_contact(engine, user.actor, pilot_id, key, email=f"c{pilot_id}@example.org")
     now = outreach.now_s()
     batch = await outreach.plan_batch(engine, pilot_id, "pre", "invitation", send_at=now, now=now)
     await outreach.queue_batch(engine, user.actor, batch, send_at=now, now=now, sender="a@b.org")
@@ -236,7 +236,7 @@ def test_opt_out_page_in_the_contacts_language_and_one_click(managed: StaffSite)
         user = await get_user(engine, 1)
         await contacts.import_contacts(
             engine,
-            user,
+            user.actor,
             pilot["id"],
             key,
             b"email,language\nes1@example.org,es\nen1@example.org,en\n",
