@@ -297,7 +297,11 @@ class OutreachWorker:
             await self.limiter.wait()
             try:
                 await self.transport.send(
-                    message, sender=self.sender, recipient=item.email, pilot_slug=item.pilot_slug
+                    message,
+                    message_id=item.message_id,
+                    sender=self.sender,
+                    recipient=item.email,
+                    pilot_slug=item.pilot_slug,
                 )
             except PermanentDeliveryError as exc:
                 await outbox.record_failed(
