@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n import language_name
 from survey_server.mail import FileTransport
 from survey_server.services import contacts, mail_templates, outreach
 from survey_server.services.accounts import pilot_id_for
@@ -147,6 +148,7 @@ async def _contacts_page(
         errors=errors or {},
         values=values or {},
         max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+        names={code: language_name(code) for code in facts.languages},
     )
 
 
@@ -271,6 +273,7 @@ async def _templates_page(
         placeholders=mail_templates.PLACEHOLDERS,
         errors=errors or {},
         drafts=drafts or {},
+        names={code: language_name(code) for code in facts.languages},
     )
 
 
@@ -386,6 +389,7 @@ async def _preview_page(
         send_at=send_at,
         errors=errors or {},
         problem=problem,
+        names={t.language: language_name(t.language) for t in batch.texts},
     )
 
 
