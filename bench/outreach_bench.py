@@ -197,6 +197,7 @@ def _run_batch(
     time.sleep(1.0)
     started = time.perf_counter()
     queued = asyncio.run(_queue_reminders(database_url))
+    queued_at = time.perf_counter()
     shown_at = None
     while time.perf_counter() - started < 600:
         html = client.get("/staff/pilots/bench/outreach").text
@@ -220,6 +221,8 @@ def _run_batch(
         "sent": sent,
         "per_s": sent / spread if spread else 0.0,
         "drain_s": (times[-1] - started) if times else 0.0,
+        "queue_s": queued_at - started,
+        "first_s": (times[0] - started) if times else 0.0,
         "dashboard_s": (shown_at - started) if shown_at else float("nan"),
         "peak_mib": peak / 1024,
         "load": figures,
@@ -294,7 +297,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  messages sent       : {r['sent']} of {r['queued']} queued")
         print(
             f"  messages per second : {r['per_s']:.0f}"
-            f"  (queue to last message {r['drain_s']:.1f} s)"
+            f"  (batch planned and queued in {r['queue_s']:.1f} s, first message at "
+            f"{r['first_s']:.1f} s, last at {r['drain_s']:.1f} s)"
         )
         print(f"  dashboard shows all : {r['dashboard_s']:.1f} s after queueing")
         print(

@@ -18,18 +18,27 @@ from urllib.parse import urlsplit
 from bench.server_load import Connection
 
 DRAFT = json.dumps({"answers": {"prod_1": 3}}).encode()
+#: uvicorn closes keep-alive connections idle for 5 s; never reuse one that old
+IDLE_S = 4.0
 
 
 async def run(base: str, tokens: list[str], rate: float, stop_file: Path) -> dict:
     parts = urlsplit(base)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    idle: list[Connection] = []
+    idle: list[tuple[Connection, float]] = []
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     tasks: set[asyncio.Task[None]] = set()
 
     async def one(number: int) -> None:
-        connection = idle.pop() if idle else Connection(host, port)
+        connection = None
+        while idle and connection is None:
+            candidate, since = idle.pop()
+            if time.perf_counter() - since < IDLE_S:
+                connection = candidate
+            else:
+                candidate.close()
+        connection = connection or Connection(host, port)
         token = tokens[number % len(tokens)]
         start = time.perf_counter()
         try:
@@ -38,7 +47,7 @@ async def run(base: str, tokens: list[str], rate: float, stop_file: Path) -> dic
             else:
                 status, _ = await connection.request("GET", f"/f/{token}")
             key = str(status)
-            idle.append(connection)
+            idle.append((connection, time.perf_counter()))
         except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
             key = type(exc).__name__
             connection.close()
@@ -55,7 +64,7 @@ async def run(base: str, tokens: list[str], rate: float, stop_file: Path) -> dic
         task.add_done_callback(tasks.discard)
         await asyncio.sleep(max(0.0, started + number * interval - time.perf_counter()))
     await asyncio.gather(*tasks)
-    for connection in idle:
+    for connection, _ in idle:
         connection.close()
     latencies.sort()
 

@@ -189,20 +189,22 @@ AND ({} OR NOT EXISTS (SELECT 1 FROM "submission" s
 ORDER BY c."id"
 """
 
+# One pass over the wave's outbox (per-contact subqueries made SQLite scan it per contact).
 _REMINDER_SQL = """
-SELECT c."id",
-  (SELECT COALESCE(MAX(o."sequence"), 0) FROM "outbox" o WHERE o."contact" = c."id"
-     AND o."wave" = {} AND o."kind" = 'reminder') AS last_sequence
+SELECT c."id", a.last_sequence
 FROM "contact" c
+JOIN (SELECT o."contact",
+        MAX(CASE WHEN o."kind" = 'reminder' THEN o."sequence" ELSE 0 END) AS last_sequence,
+        SUM(CASE WHEN o."kind" = 'invitation' AND o."state" = 'sent' THEN 1 ELSE 0 END)
+          AS invited,
+        SUM(CASE WHEN o."kind" = 'reminder' AND o."state" = 'sent' THEN 1 ELSE 0 END)
+          AS reminded,
+        SUM(CASE WHEN o."state" IN ('queued', 'sending') THEN 1 ELSE 0 END) AS pending,
+        MAX(CASE WHEN o."state" = 'sent' THEN o."sent_at" END) AS last_sent
+      FROM "outbox" o WHERE o."wave" = {} AND o."contact" IS NOT NULL
+      GROUP BY o."contact") a ON a."contact" = c."id"
 WHERE c."pilot" = {} AND c."status" = 'active'
-AND EXISTS (SELECT 1 FROM "outbox" o WHERE o."contact" = c."id" AND o."wave" = {}
-            AND o."kind" = 'invitation' AND o."state" = 'sent')
-AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."contact" = c."id" AND o."wave" = {}
-                AND o."state" IN ('queued', 'sending'))
-AND (SELECT COUNT(*) FROM "outbox" o WHERE o."contact" = c."id" AND o."wave" = {}
-     AND o."kind" = 'reminder' AND o."state" = 'sent') < {}
-AND (SELECT MAX(o."sent_at") FROM "outbox" o WHERE o."contact" = c."id" AND o."wave" = {}
-     AND o."state" = 'sent') <= {}
+AND a.invited > 0 AND a.pending = 0 AND a.reminded < {} AND a.last_sent <= {}
 AND ({} OR NOT EXISTS (SELECT 1 FROM "submission" s
                         WHERE s."participant" = c."participant" AND s."wave" = {}))
 ORDER BY c."id"
@@ -221,16 +223,7 @@ async def recipients(
     sql = _REMINDER_SQL.replace("({} OR", f"({anonymous} OR", 1)
     rows = await engine.run_querystring(
         QueryString(
-            sql,
-            wave.id,
-            facts.id,
-            wave.id,
-            wave.id,
-            wave.id,
-            plan.max_reminders,
-            wave.id,
-            now - plan.gap_days * DAY_S,
-            wave.id,
+            sql, wave.id, facts.id, plan.max_reminders, now - plan.gap_days * DAY_S, wave.id
         )
     )
     return [(row["id"], int(row["last_sequence"] or 0) + 1) for row in rows]
