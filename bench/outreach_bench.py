@@ -204,7 +204,7 @@ def _run_batch(
         if _figure(html, "waiting") == 0 and smtp.sink.accepted - before >= queued:
             shown_at = time.perf_counter()
             break
-        time.sleep(0.25)
+        time.sleep(1.0)  # a manager reloading the page often; the figure is within a second
     figures = _finish_load(load, stop)
     smtp.sink.on_message = None
     pid = worker.pid if worker is not None else server.process.pid

@@ -82,8 +82,8 @@ def _statements(serial: str) -> list[str]:
         )""",
         'CREATE UNIQUE INDEX "outbox_once" ON "outbox" ("contact", "wave", "kind", "sequence")',
         'CREATE INDEX "outbox_due" ON "outbox" ("state", "not_before", "id")',
-        'CREATE INDEX "outbox_wave" ON "outbox" ("wave", "kind", "state")',
-        'CREATE INDEX "outbox_batch" ON "outbox" ("batch")',
+        'CREATE INDEX "outbox_wave" ON "outbox" ("wave", "kind", "state", "contact")',
+        'CREATE INDEX "outbox_batch" ON "outbox" ("batch", "state")',
     ]
 
 
