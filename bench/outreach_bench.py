@@ -142,6 +142,12 @@ def _peak_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _load(base: str, tokens: Path, stop: Path) -> subprocess.Popen[str]:
     stop.unlink(missing_ok=True)
     return subprocess.Popen(
@@ -191,6 +197,8 @@ def _run_batch(
             stderr=subprocess.DEVNULL,
         )
     before = smtp.sink.accepted
+    sender_pid = worker.pid if worker is not None else server.process.pid
+    cpu_before = _cpu_s(sender_pid)
     times: list[float] = []
     smtp.sink.on_message = lambda sink: times.append(time.perf_counter())
     load = _load(server.base, tokens, stop)
@@ -205,10 +213,10 @@ def _run_batch(
             shown_at = time.perf_counter()
             break
         time.sleep(1.0)  # a manager reloading the page often; the figure is within a second
+    cpu_used = _cpu_s(sender_pid) - cpu_before
     figures = _finish_load(load, stop)
     smtp.sink.on_message = None
-    pid = worker.pid if worker is not None else server.process.pid
-    peak = _peak_kib(pid) if worker is None else _peak_kib(worker.pid)
+    peak = _peak_kib(sender_pid)
     if worker is not None:
         worker.send_signal(signal.SIGINT)
         worker.wait(timeout=30)
@@ -225,6 +233,7 @@ def _run_batch(
         "first_s": (times[0] - started) if times else 0.0,
         "dashboard_s": (shown_at - started) if shown_at else float("nan"),
         "peak_mib": peak / 1024,
+        "cpu_s": cpu_used,
         "load": figures,
     }
 
@@ -301,6 +310,11 @@ def main(argv: list[str] | None = None) -> None:
             f"{r['first_s']:.1f} s, last at {r['drain_s']:.1f} s)"
         )
         print(f"  dashboard shows all : {r['dashboard_s']:.1f} s after queueing")
+        per_message = 1000 * r["cpu_s"] / max(r["sent"], 1)
+        print(
+            f"  CPU of the sender   : {r['cpu_s']:.1f} s, {per_message:.2f} ms a message"
+            f" ({r['sent'] / max(r['cpu_s'], 0.001):.0f} messages per CPU-second)"
+        )
         print(
             f"  peak memory         : {r['peak_mib']:.0f} MiB "
             f"({'worker process' if r['label'].startswith('A') else 'web process with worker'})"
