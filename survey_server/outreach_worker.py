@@ -75,14 +75,15 @@ class OutreachWorker:
         settings: Settings,
         *,
         transport: Transport | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         poll_interval: float = POLL_S,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.options = settings.outreach
         self.transport = transport or make_transport(self.options)
-        self.clock = clock
+        #: Unix seconds; by default the settings' clock, the one wave schedules go by
+        self.clock = clock or (lambda: settings.clock().timestamp())
         self.poll_interval = poll_interval
         self.name = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.key = server_key(self.options, settings.database_url)
