@@ -17,7 +17,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from piccolo.engine.base import Engine
@@ -50,20 +50,26 @@ RETRY_MAX_S = 3600
 class RateLimiter:
     """At most `rate` starts per second (0: no limit), shared by the sending tasks."""
 
-    def __init__(self, rate: float) -> None:
+    def __init__(
+        self,
+        rate: float,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self._next = 0.0
-        self._lock = asyncio.Lock()
+        self._monotonic = monotonic
+        self._sleep = sleep
 
     async def wait(self) -> None:
         if not self.interval:
             return
-        async with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self.interval
+        now = self._monotonic()
+        start = max(now, self._next)  # no await before this: the slot is taken at once
+        self._next = start + self.interval
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
 
 
 class OutreachWorker:

@@ -122,3 +122,25 @@ def test_contact_list_validates_merges_and_reports(database_url: str, tmp_path: 
                 await contacts.delete_contact(h.engine, h.manager.actor, pilot_id + 99, ann["id"])
 
     asyncio.run(main())
+
+
+def test_rate_limit_spaces_the_messages() -> None:
+    """PILOTKIT_MAIL_RATE: starts are spaced 1/rate apart, by a clock the test holds."""
+    from survey_server.outreach_worker import RateLimiter
+
+    now = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+
+    async def main() -> None:
+        limiter = RateLimiter(10, monotonic=lambda: now[0], sleep=sleep)
+        await asyncio.gather(*(limiter.wait() for _ in range(4)))
+        now[0] += 1.0  # a quiet second later: no wait
+        await limiter.wait()
+        unlimited = RateLimiter(0, monotonic=lambda: now[0], sleep=sleep)
+        await unlimited.wait()
+
+    asyncio.run(main())
+    assert slept == [0.1, 0.2, 0.3]

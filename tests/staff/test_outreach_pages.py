@@ -190,6 +190,9 @@ def test_contacts_never_leave_through_exports_reports_or_audit(managed: StaffSit
     managed.user("root@example.org", "admin")
     admin = managed.browser("root@example.org")
     admin_pages.append(admin.get("/staff/audit").text)
+    # the send batch is audited: who, how many, which wording
+    assert "outreach.queue" in admin_pages[0] and "mia@example.org" in admin_pages[0]
+    assert "recipients" in admin_pages[0] and "Your survey about" in admin_pages[0]
     analyst = managed.browser("ana@example.org")
     outputs = [
         analyst.get("/staff/api/v1/pilots/alpha/responses.csv").text,
