@@ -17,11 +17,13 @@ from piccolo.querystring import QueryString
 
 from survey_server.connection import prepare
 from survey_server.database import create_engine, start_engine, stop_engine
+from survey_server.outreach_worker import OutreachWorker
 from survey_server.report_worker import ReportWorker
 from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
 from survey_server.web.form import FORM_HANDLERS
+from survey_server.web.opt_out import OPT_OUT_HANDLERS
 from survey_server.web.staff import staff_router
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 
@@ -72,14 +74,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await start_engine(engine)
         worker: ReportWorker | None = None
+        mailer: OutreachWorker | None = None
         try:
             await prepare(engine)  # a fresh database gets its schema on first start
             if settings.report_worker:
                 worker = ReportWorker(engine, settings)
                 worker.start()
             app.state.report_worker = worker
+            if settings.outreach.worker:
+                mailer = OutreachWorker(engine, settings)
+                mailer.start()
+            app.state.outreach_worker = mailer
             yield
         finally:
+            if mailer is not None:
+                await mailer.stop()
             if worker is not None:
                 await worker.stop()
             await stop_engine(engine)
@@ -91,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home,
             *API_HANDLERS,
             *FORM_HANDLERS,
+            *OPT_OUT_HANDLERS,
             staff_router(),
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
@@ -102,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "engine": engine,
                 "engine_name": parse_database_url(settings.database_url).engine,
                 "report_worker": None,
+                "outreach_worker": None,
             }
         ),
         template_config=TemplateConfig(

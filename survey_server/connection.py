@@ -9,6 +9,7 @@ from piccolo.engine.base import Engine
 
 from survey_server.database import create_engine, start_engine, stop_engine
 from survey_server.migrations import upgrade
+from survey_server.outreach_tables import bind_outreach_tables
 from survey_server.questionnaire_tables import bind_questionnaire_tables
 from survey_server.staff_tables import bind_staff_tables
 from survey_server.tables import bind_tables
@@ -20,6 +21,7 @@ async def prepare(engine: Engine) -> list[str]:
     bind_tables(engine)
     bind_staff_tables(engine)
     bind_questionnaire_tables(engine)
+    bind_outreach_tables(engine)
     return applied
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pilotkit.errors import PilotkitError
 from pilotkit.paths import data_dir, reports_dir
+from survey_server.outreach_settings import OutreachSettings
 
 DEFAULT_SQLITE_NAME = "pilotkit.sqlite3"
 
@@ -39,6 +40,8 @@ class Settings:
     report_kernels: int = 2
     #: The time the background worker goes by for wave schedules (tests move it).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC), compare=False)
+    #: E-mail invitations and reminders (PILOTKIT_SMTP_URL and friends).
+    outreach: OutreachSettings = field(default_factory=OutreachSettings)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -51,6 +54,7 @@ class Settings:
             "reports_dir": reports_dir(),
             "report_worker": env.get("PILOTKIT_REPORT_WORKER", "1") == "1",
             "report_kernels": _whole_number(env, "PILOTKIT_REPORT_KERNELS", 2),
+            "outreach": OutreachSettings.from_env(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ def run_service(database_url: str, action: Any, app_engine: Any) -> Any:
     import asyncio
 
     from survey_server.connection import connected
+    from survey_server.outreach_tables import bind_outreach_tables
     from survey_server.staff_tables import bind_staff_tables
     from survey_server.tables import bind_tables
 
@@ -46,3 +47,4 @@ def run_service(database_url: str, action: Any, app_engine: Any) -> Any:
     finally:
         bind_tables(app_engine)
         bind_staff_tables(app_engine)
+        bind_outreach_tables(app_engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -44,13 +45,15 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
         os.environ["PILOTKIT_BASE_URL"] = f"http://{host}:{port}"
     settings = Settings.from_env()
     folder = data_dir() / "demo"
+    # the demo's made-up addresses are never sent to a real mail server
+    mail_to_files = replace(settings, outreach=replace(settings.outreach, smtp_url=""))
 
     async def build() -> DemoBuild:
         async with connected(settings.database_url) as engine:
             with tqdm(
                 total=demo_answer_count(), desc="demo answers", unit="form", leave=False
             ) as bar:
-                return await build_demo(engine, folder, tick=bar.update)
+                return await build_demo(engine, folder, tick=bar.update, settings=mail_to_files)
 
     result = asyncio.run(build())
     built = result.built
@@ -76,6 +79,11 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
             f"reports/{run_folder.name}/report.html  (after signing in)"
         )
         click.echo(f"  file: {report}")
+    if built:
+        click.echo(
+            f"e-mail invitations sent: {settings.base_url}/staff/pilots/{CRM_PILOT_SLUG}/outreach"
+            f"  (files: {settings.outreach.outbox_dir / CRM_PILOT_SLUG})"
+        )
     click.echo(
         f"staff sign-in: {settings.base_url}/staff/sign-in  (demo password: "
         f"{result.staff.password})"

@@ -25,6 +25,7 @@ COMMANDS: list[str] = [
     "pilotkit.cli.evaluate_cmd:plan",
     "pilotkit.cli.report_cmd:report",
     "pilotkit.cli.worker_cmd:report_worker",
+    "pilotkit.cli.outreach_cmd:outreach_worker",
     "pilotkit.cli.report_daemon_cmd:report_daemon",
     "pilotkit.cli.demo_cmd:demo",
     "pilotkit.cli.db_cmd:db",

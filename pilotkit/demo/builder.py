@@ -34,6 +34,7 @@ from survey_server.errors import NotFoundError
 from survey_server.services.forms import submit
 from survey_server.services.invitations import invite
 from survey_server.services.pilots import create_pilot, get_pilot, set_wave_status
+from survey_server.settings import Settings
 
 #: File in the demo folder holding the participant link printed at the end.
 LINK_FILE = "participant-link.txt"
@@ -105,12 +106,16 @@ async def build_linked_pilot(
     technology: str = "",
     objectives: str = "",
     tick: Callable[[], None] = lambda: None,
+    settings: Settings | None = None,
 ) -> DemoPilot:
-    """A linked pilot: one invitation per participant, answered in both waves."""
+    """A linked pilot: one invitation per participant, answered in both waves.
+
+    With `settings`, the participants are e-mail contacts and each wave's invitation is
+    sent (see `pilotkit.demo.outreach`) before its answers arrive."""
     # participants answer every required question through the form: no skipped items
     frame = simulate_responses(instrument, replace(scenario, skip_rate=0.0))
     pre, post = instrument.wave_ids[0], instrument.wave_ids[-1]
-    await create_pilot(
+    pilot = await create_pilot(
         engine,
         slug=slug,
         instrument=instrument,
@@ -120,15 +125,24 @@ async def build_linked_pilot(
         anonymous=False,
     )
     people = sorted(set(frame["participant_id"]))
-    invitations = await invite(engine, slug, len(people) + 2)
-    tokens = {person: inv.token for person, inv in zip(people, invitations, strict=False)}
-    await set_wave_status(engine, slug, pre, "open")
-    await _answer_wave(engine, tokens, answers_by_participant(instrument, frame, pre), tick)
-    await set_wave_status(engine, slug, pre, "closed")
-    await set_wave_status(engine, slug, post, "open")
-    await _answer_wave(engine, tokens, answers_by_participant(instrument, frame, post), tick)
+    if settings is None:
+        links = [i.token for i in await invite(engine, slug, len(people) + 2)]
+    else:
+        from pilotkit.demo.outreach import contact_links
+
+        links = await contact_links(engine, settings, pilot.id, len(people) + 2)
+    tokens = dict(zip(people, links, strict=False))
+    for wave in (pre, post):
+        if wave == post:
+            await set_wave_status(engine, slug, pre, "closed")
+        await set_wave_status(engine, slug, wave, "open")
+        if settings is not None:
+            from pilotkit.demo.outreach import send_invitations
+
+            await send_invitations(engine, settings, pilot.id, wave)
+        await _answer_wave(engine, tokens, answers_by_participant(instrument, frame, wave), tick)
     # one of the two invitations nobody used: a fresh link to try the open wave
-    return DemoPilot(slug=slug, name=name, open_token=invitations[-1].token)
+    return DemoPilot(slug=slug, name=name, open_token=links[-1])
 
 
 async def build_anonymous_pilot(
@@ -173,10 +187,14 @@ class DemoBuild:
 
 
 async def build_demo(
-    engine: Engine, folder: Path, tick: Callable[[], None] = lambda: None
+    engine: Engine,
+    folder: Path,
+    tick: Callable[[], None] = lambda: None,
+    settings: Settings | None = None,
 ) -> DemoBuild:
     """Create both demo pilots unless they exist, the demo staff and the CRM pilot's
-    focus-group notes; keep the participant link in `folder`."""
+    focus-group notes; keep the participant link in `folder`. With `settings`, the CRM
+    pilot's participants are e-mail contacts who were sent each wave's invitation."""
     folder.mkdir(parents=True, exist_ok=True)
     built: list[DemoPilot] = []
     if not await pilot_exists(engine, CRM_PILOT_SLUG):
@@ -189,6 +207,7 @@ async def build_demo(
             technology=CRM_TECHNOLOGY,
             objectives=CRM_OBJECTIVES,
             tick=tick,
+            settings=settings,
         )
         (folder / LINK_FILE).write_text(crm.open_token or "", encoding="utf-8")
         built.append(crm)

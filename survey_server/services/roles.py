@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Live counts per question (small groups suppressed); responses and codebook files.
     "results.view": frozenset({"admin", "manager", "analyst"}),
     "results.download": frozenset({"admin", "manager", "analyst"}),
+    # Contacts (personal data), e-mail wording, sending invitations and reminders, the
+    # outreach figures and the messages sent. Never analysts or executives.
+    "outreach": frozenset({"admin", "manager"}),
 }
 
 

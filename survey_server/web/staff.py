@@ -9,6 +9,7 @@ from survey_server.web.staff_admin import ADMIN_HANDLERS
 from survey_server.web.staff_api import STAFF_API_HANDLERS
 from survey_server.web.staff_auth import AUTH_HANDLERS, require_session
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
+from survey_server.web.staff_outreach import OUTREACH_HANDLERS
 from survey_server.web.staff_pilots import PILOT_HANDLERS
 from survey_server.web.staff_questionnaires import QUESTIONNAIRE_HANDLERS
 from survey_server.web.staff_reports import REPORT_HANDLERS
@@ -28,6 +29,7 @@ def staff_router() -> Router:
             *SESSION_HANDLERS,
             *ADMIN_HANDLERS,
             *STAFF_API_HANDLERS,
+            *OUTREACH_HANDLERS,
         ],
         dependencies={"session": Provide(require_session)},
         exception_handlers=STAFF_EXCEPTION_HANDLERS,  # type: ignore[arg-type]

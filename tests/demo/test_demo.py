@@ -74,6 +74,12 @@ def test_demo_command_writes_both_reports(tmp_path: Path) -> None:
     assert "Not ready for a wider rollout" in crm_html
     assert "Every Parks case, I type twice." in crm_html  # a quote from the notes in the DB
     assert "staff sign-in: http://127.0.0.1:8123/staff/sign-in" in result.stdout
+    assert (
+        f"e-mail invitations sent: http://127.0.0.1:8123/staff/pilots/{CRM_PILOT_SLUG}/outreach"
+        in result.stdout
+    )
+    invitations = list((tmp_path / "data" / "outbox" / CRM_PILOT_SLUG).glob("*.eml"))
+    assert len(invitations) == 2 * (CRM_SCENARIO.participants + 2)  # both waves
     assert "311 contact center: new CRM pilot" in crm_html
     youth_html = Path(reports[1]).read_text()
     assert "Before → after" in youth_html or "before → after" in youth_html

@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 
 from pilotkit.instruments import load_instrument_file
 from survey_server.app import create_app
+from survey_server.outreach_settings import OutreachSettings
 from survey_server.services.accounts import add_member, create_user
 from survey_server.services.audit import COMMAND_LINE
 from survey_server.services.invitations import invite
@@ -115,6 +116,7 @@ def staff_site(database_url: str, tmp_path: Path) -> Iterator[StaffSite]:
             database_url=database_url,
             base_url="http://testserver",
             reports_dir=tmp_path / "reports",
+            outreach=OutreachSettings(outbox_dir=tmp_path / "outbox", secret_key="staff tests"),
         )
     )
     with TestClient(app=app) as client:

@@ -13,6 +13,7 @@ import pytest
 from survey_server.services.focus_groups import NoteInput, add_note, create_session
 from survey_server.services.roles import PERMISSIONS
 from tests.staff.conftest import ROLES, Browser, StaffSite, csrf_of
+from tests.staff.test_outreach_pages import seed_outreach
 from tests.staff.test_reports import write_run_folder
 
 
@@ -135,6 +136,35 @@ ROUTES = [
         ),
     ),
     Route("POST", "/staff/pilots/{slug}/members", "members.manage", data=(("email", "x@y.org"),)),
+    Route("GET", "/staff/pilots/{slug}/outreach", "outreach"),
+    Route("GET", "/staff/pilots/{slug}/contacts", "outreach"),
+    Route("POST", "/staff/pilots/{slug}/contacts", "outreach", data=(("email", "n@example.org"),)),
+    Route("POST", "/staff/pilots/{slug}/contacts/upload", "outreach"),
+    Route("GET", "/staff/pilots/{slug}/outreach/templates", "outreach"),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/outreach/templates",
+        "outreach",
+        data=(("kind", "invitation"), ("language", "en"), ("subject", "Hi"), ("body", "{{link}}")),
+    ),
+    Route("POST", "/staff/pilots/{slug}/outreach/contact", "outreach", data=(("contact", "D"),)),
+    Route("GET", "/staff/pilots/{slug}/outreach/send", "outreach"),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/outreach/send",
+        "outreach",
+        data=(("wave", "pre"), ("kind", "reminder"), ("digest", "old")),
+    ),
+    Route(
+        "POST",
+        "/staff/pilots/{slug}/outreach/plans/{wave}",
+        "outreach",
+        data=(("max_reminders", "2"), ("gap_days", "3")),
+    ),
+    Route("GET", "/staff/pilots/{slug}/outreach/messages", "outreach"),
+    Route("GET", "/staff/pilots/{slug}/outreach/messages/{mid}", "outreach"),
+    Route("GET", "/staff/pilots/{slug}/outreach/messages/{mid}/message.eml", "outreach"),
+    Route("POST", "/staff/pilots/{slug}/contacts/{cid}/delete", "outreach"),
     Route("POST", "/staff/users", "users.manage", pilot_scoped=False, data=(("email", "n"),)),
     *QUESTIONNAIRE_ROUTES,
     Route("POST", "/staff/tokens", "tokens", pilot_scoped=False, data=(("name", "script"),)),
@@ -170,7 +200,16 @@ def _objects(site: StaffSite, slug: str) -> dict[str, str]:
         from survey_server.services.invitations import invite
 
         invited = await invite(engine, slug, 1)  # type: ignore[arg-type]
-        return {"slug": slug, "sid": str(sid), "nid": str(nid), "pid": invited[0].participant_id}
+        cid, mid = await seed_outreach(site, engine, admin, pilot["id"])
+        return {
+            "slug": slug,
+            "sid": str(sid),
+            "nid": str(nid),
+            "pid": invited[0].participant_id,
+            "cid": str(cid),
+            "mid": str(mid),
+            "wave": "pre",
+        }
 
     ids = site.run(seed)
     run = write_run_folder(site.reports_dir / slug, "20261101-090000-abcd")
@@ -257,6 +296,9 @@ def test_matrix_covers_every_staff_route(staff_site: StaffSite) -> None:
             .replace("{item_id:str}", "{item_id}")
             .replace("{dim_id:str}", "{dim_id}")
             .replace("{code:str}", "{code}")
+            .replace("{contact_id:int}", "{cid}")
+            .replace("{message_id:int}", "{mid}")
+            .replace("{wave:str}", "{wave}")
         )
         for method in route.methods - {"HEAD", "OPTIONS"}:  # type: ignore[attr-defined]
             if (method, normalised) not in {
@@ -268,7 +310,7 @@ def test_matrix_covers_every_staff_route(staff_site: StaffSite) -> None:
         "GET /staff/pilots/{slug}/invitations/{key:str}/links.csv",
         "GET /staff/pilots/{slug}/invitations/{key:str}/sheet",
         "POST /staff/pilots/{slug}/members/{user_id:int}/remove",
-        "POST /staff/pilots/{slug}/waves/{wave:str}",
+        "POST /staff/pilots/{slug}/waves/{wave}",
         "POST /staff/users/{user_id:int}/active",
         "POST /staff/tokens/{token_id:int}/revoke",
         "POST /staff/pilots/new",
