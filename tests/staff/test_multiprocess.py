@@ -15,6 +15,10 @@ from survey_server.services.audit import COMMAND_LINE
 from tests.server.live import live_server
 from tests.staff.conftest import PASSWORD
 
+#: A worker's first request compiles templates and warms its pool: on a busy machine
+#: that takes longer than httpx's 5 s default, and this test is about sharing, not speed.
+TIMEOUT = 60.0
+
 
 def _sign_in(client: httpx.Client, password: str) -> httpx.Response:
     form = client.get("/staff/sign-in")
@@ -42,15 +46,15 @@ def test_two_workers_share_sessions_and_failure_counts(tmp_path: Path) -> None:
     asyncio.run(seed())
     with live_server(database_url, workers=2) as base:
         # A new connection per request spreads the requests over both workers.
-        with httpx.Client(base_url=base) as signed_in:
+        with httpx.Client(base_url=base, timeout=TIMEOUT) as signed_in:
             assert _sign_in(signed_in, PASSWORD).status_code == 303
             cookies = signed_in.cookies
         for _ in range(12):
-            with httpx.Client(base_url=base, cookies=cookies) as fresh:
+            with httpx.Client(base_url=base, cookies=cookies, timeout=TIMEOUT) as fresh:
                 assert fresh.get("/staff/pilots").status_code == 200
         for _ in range(MAX_FAILURES_PER_ACCOUNT):
-            with httpx.Client(base_url=base) as attacker:
+            with httpx.Client(base_url=base, timeout=TIMEOUT) as attacker:
                 assert _sign_in(attacker, "wrong password!!").status_code == 401
         for _ in range(4):
-            with httpx.Client(base_url=base) as attacker:
+            with httpx.Client(base_url=base, timeout=TIMEOUT) as attacker:
                 assert _sign_in(attacker, PASSWORD).status_code == 429
