@@ -66,6 +66,8 @@ class _Column:
     header: str
     item: Item | None = None
     choice: str | None = None  # a split select_multiple column: this choice's 0/1
+    #: a ranking question's column (choice names in ranked order): each choice's item
+    ranked: dict[str, Item] | None = None
 
 
 def _cell_text(value: object) -> str:
@@ -131,6 +133,19 @@ class _Columns:
 
     def __init__(self, instrument: Instrument) -> None:
         self.items = {i.id: i for i in instrument.items}
+        self.ranks: dict[str, dict[str, Item]] = {}
+        for item in instrument.items:
+            if item.rank_of is not None:
+                self.ranks.setdefault(item.rank_of.question, {})[item.rank_of.choice] = item
+
+    def ranked_of(self, header: str) -> dict[str, Item] | None:
+        """The items of a ranking question a header names (its name or a group path)."""
+        for name, items in self.ranks.items():
+            if header == name or (
+                header.endswith(name) and header[-len(name) - 1] in PATH_SEPARATORS
+            ):
+                return items
+        return None
 
     def item_of(self, header: str) -> Item | None:
         """The item a header names: its id, or a group path ending in it."""
@@ -307,6 +322,15 @@ def read_submissions(
         if index in (id_col, time_col, person_col) or not header:
             continue
         item = columns.item_of(header)
+        ranked = columns.ranked_of(header) if item is None else None
+        if ranked is not None:
+            first = next(iter(ranked.values()))
+            if first.id not in asked:
+                why = f"'{first.rank_of.question}' is not asked in '{wave}'"  # type: ignore[union-attr]
+                _report_column(report, rows, index, header, why)
+            else:
+                kept.append(_Column(index, header, ranked=ranked))
+            continue
         split = columns.split_of(header) if item is None else None
         if item is not None and item.type == "multi":
             combined.add(item.id)
@@ -389,9 +413,12 @@ def _row_answers(
     answers: dict[str, str] = {}
     split: dict[str, list[str]] = {}
     for column in kept:
+        text = row[column.index]
+        if column.ranked is not None:
+            answers.update(_ranks(text, column, number, report))
+            continue
         item = column.item
         assert item is not None
-        text = row[column.index]
         if column.choice is not None:
             if text == "":
                 continue
@@ -414,7 +441,28 @@ def _row_answers(
         if picked:
             answers.setdefault(item_id, " ".join(picked))
     order = {column.item.id: n for n, column in enumerate(kept) if column.item}
+    for n, column in enumerate(kept):
+        for position, item in enumerate((column.ranked or {}).values()):
+            order[item.id] = n + position / 1000
     return sorted(answers.items(), key=lambda pair: order[pair[0]])
+
+
+def _ranks(text: str, column: _Column, number: int, report: list[str]) -> dict[str, str]:
+    """A ranking answer (choice names, first ranked first) as each choice's position;
+    the whole cell is dropped when a name is unknown or repeated."""
+    assert column.ranked is not None
+    names = text.split()
+    unknown = [name for name in names if name not in column.ranked]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if unknown or repeated:
+        why = (
+            f"'{unknown[0]}' is not a choice of the ranking"
+            if unknown
+            else f"'{repeated[0]}' is ranked twice"
+        )
+        report.append(f"row {number}, column '{column.header}': {why}; dropped")
+        return {}
+    return {column.ranked[name].id: str(position) for position, name in enumerate(names, 1)}
 
 
 def write_table(table: pd.DataFrame, out: Path) -> None:

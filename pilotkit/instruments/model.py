@@ -62,6 +62,14 @@ class Choice(_Strict):
     label: I18nText
 
 
+class RankOf(_Strict):
+    """The ranking question (XLSForm `rank`) a number item was made from: the item holds
+    the position (1 = ranked first) that participants gave to `choice`."""
+
+    question: str
+    choice: str
+
+
 class Dimension(_Strict):
     """An assessment area (productivity, communication, ...) scored from its items."""
 
@@ -98,6 +106,8 @@ class Item(_Strict):
     # XLSForm-style skip logic and constraint, kept as written
     relevant: str | None = None
     constraint: str | None = None
+    # number items made from a ranking question: which question and choice
+    rank_of: RankOf | None = None
 
 
 class GuideSection(_Strict):

@@ -212,6 +212,8 @@ def _one_item(item: Item, inst: Instrument, dims: set[str], waves: set[str]) -> 
         yield f"{where}: min ({item.min}) must be less than max ({item.max})"
     if item.type in DISPLAY_TYPES and item.dimension is not None:
         yield f"{where}: a note shows text only and cannot belong to a dimension"
+    if item.rank_of is not None and item.type != "number":
+        yield f"{where}: rank_of is only allowed on number items (a choice's position)"
 
 
 def _guide_problems(inst: Instrument) -> Iterator[str]:

@@ -50,6 +50,7 @@ _ITEM_ORDER = (
     "constraint",
     "min",
     "max",
+    "rank_of",
     "text",
     "hint",
     "scale",
@@ -162,6 +163,11 @@ def _item(item: Item) -> list[str]:
                 lines.append(f"        label: {_flow_text(choice.label)}")
         elif key == "waves":
             lines.append(f"    waves: [{', '.join(_plain(w) for w in value)}]")
+        elif key == "rank_of":
+            lines.append(
+                f"    rank_of: {{question: {_plain(value.question)}, "
+                f"choice: {_quote(value.choice)}}}"
+            )
         elif key in _PLAIN_ITEM_KEYS:
             lines.append(f"    {key}: {_plain(value)}")
         else:

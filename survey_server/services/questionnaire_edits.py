@@ -335,7 +335,12 @@ def save_item(original_id: str | None, item: dict[str, Any]) -> Change:
             if original_id not in ids:
                 raise InvalidInputError(f"no item '{original_id}' in the questionnaire")
             index = ids.index(original_id)
-            items[index] = item
+            previous = items[index]
+            # what the editor has no field for stays as imported
+            if previous.get("rank_of") and item["type"] == "number":
+                items[index] = {**item, "rank_of": previous["rank_of"]}
+            else:
+                items[index] = item
             if item["id"] != original_id:  # a renamed item: conditions follow it
                 for other in items:
                     condition = other.get("relevant")

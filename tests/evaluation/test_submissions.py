@@ -255,3 +255,35 @@ def test_a_tidy_table_may_record_likert_points_by_name(form):
     table.loc[2, "value"] = "sort of"
     with pytest.raises(Exception, match="is not a point of the scale"):
         prepare_answers(inst, table)
+
+
+def test_a_ranking_column_becomes_each_choices_position(tmp_path: Path) -> None:
+    """ODK and KoboToolbox record a `rank` answer as the choice names in ranked order."""
+    from tests.instruments.corpus import PYXFORM_TYPES
+
+    inst = read_xlsform(build_workbook(tmp_path / "f.xlsx", PYXFORM_TYPES)).instrument
+    export = _csv(
+        tmp_path / "rank.csv",
+        ["group/priorities", "effort", "_uuid"],
+        [
+            ["speed quality cost", "3", "u1"],
+            ["cost cost speed", "5", "u2"],
+            ["speed fast", "", "u3"],
+            ["quality", "4", "u4"],
+        ],
+    )
+    result = read_submissions(inst, export, wave="pre")
+    answers = {(r.participant_id, r.item_id): r.value for r in result.table.itertuples(index=False)}
+    assert answers == {
+        ("u1", "priorities_speed"): "1",
+        ("u1", "priorities_quality"): "2",
+        ("u1", "priorities_cost"): "3",
+        ("u1", "effort"): "3",
+        ("u2", "effort"): "5",
+        ("u4", "priorities_quality"): "1",  # a partial ranking keeps what was ranked
+        ("u4", "effort"): "4",
+    }
+    assert result.report == [
+        "row 3, column 'group/priorities': 'cost' is ranked twice; dropped",
+        "row 4, column 'group/priorities': 'fast' is not a choice of the ranking; dropped",
+    ]

@@ -201,8 +201,14 @@ def test_6_an_ambiguous_or_unknown_language_name_asks_for_the_code(
 def test_7_question_types_pyxform_accepts_are_mapped_or_left_out(tmp_path: Path) -> None:
     result = read_xlsform(_form(tmp_path, corpus.PYXFORM_TYPES))
     inst = result.instrument
-    assert [i.id for i in inst.items] == ["county", "effort", "share"]
+    ranks = ["priorities_cost", "priorities_speed", "priorities_quality"]
+    assert [i.id for i in inst.items] == ["county", *ranks, "effort", "share"]
     effort, share = inst.item("effort"), inst.item("share")
+    # a ranking is one number per choice: the position 1..3 the participant gave it
+    speed = inst.item("priorities_speed")
+    assert (speed.type, speed.min, speed.max) == ("number", 1, 3)
+    assert speed.text == "Rank these priorities: Speed"
+    assert (speed.rank_of.question, speed.rank_of.choice) == ("priorities", "speed")
     assert (effort.type, effort.scale) == ("likert", Scale(min=1, max=7))  # a range is a scale
     assert (share.type, share.min, share.max) == ("number", 0, 100)  # too many points
     assert result.warnings == [
@@ -211,7 +217,9 @@ def test_7_question_types_pyxform_accepts_are_mapped_or_left_out(tmp_path: Path)
         "are not supported; left out",
         "row 5: item 'where': type 'gps': location questions are not supported; left out",
         "row 6: item 'picture': type 'photo': photo questions are not supported; left out",
-        "row 7: item 'priorities': type 'rank rank': ranking questions are not supported; left out",
+        "row 7: item 'priorities': ranking question asked as 3 number items, one per choice, "
+        "each holding the choice's position 1..3 "
+        "(priorities_cost, priorities_speed, priorities_quality)",
         "row 9: item 'share': range step 5 is not kept",
     ]
 

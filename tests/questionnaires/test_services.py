@@ -277,3 +277,15 @@ def test_the_report_worker_opens_the_post_wave_when_its_clock_reaches_the_date(
             assert post.status == "open" and post.state() == "open"
 
     asyncio.run(main())
+
+
+def test_editing_a_ranking_position_keeps_its_tie_to_the_question() -> None:
+    """The editor has no field for `rank_of`: saving the item keeps the imported one."""
+    from survey_server.services.questionnaire_edits import save_item
+
+    tie = {"question": "priorities", "choice": "speed"}
+    data = {"items": [{"id": "p_speed", "type": "number", "text": "Speed", "rank_of": tie}]}
+    edited = {"id": "p_speed", "type": "number", "text": "Speed of service"}
+    assert save_item("p_speed", edited)(data)["items"] == [{**edited, "rank_of": tie}]
+    as_text = {"id": "p_speed", "type": "text", "text": "Speed"}
+    assert save_item("p_speed", as_text)(data)["items"] == [as_text]

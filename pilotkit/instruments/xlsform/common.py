@@ -14,7 +14,16 @@ SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 DIMENSIONS, PILOTKIT = "dimensions", "pilotkit"
 
 #: Survey columns pilotkit adds (ignored by the XLSForm tools).
-EXTRA_COLUMNS = ("dimension", "reverse", "waves", "min", "max", "section", "pilotkit_type")
+EXTRA_COLUMNS = (
+    "dimension",
+    "reverse",
+    "waves",
+    "min",
+    "max",
+    "section",
+    "pilotkit_type",
+    "pilotkit_rank_of",
+)
 
 #: The instrument-level fields kept in the `pilotkit` sheet, as JSON values.
 PILOTKIT_KEYS = (

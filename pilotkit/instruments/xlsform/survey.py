@@ -167,6 +167,9 @@ class SurveyReader:
         if repeat is not None:
             self._leave_out(where, name, f"inside repeat group '{repeat}'")
             return
+        if select is not None and select[0] == "rank":
+            self._rank(number, where, select[1], row)
+            return
         reason = _left_out(raw_type, kind, select)
         if reason is not None:
             self._leave_out(where, name, reason)
@@ -215,11 +218,41 @@ class SurveyReader:
             self._range(where, row, item)
         elif kind in ("number", "text", "note"):
             item["type"] = kind
+            rank_of = row.get("pilotkit_rank_of", "").split(" ", 1)
+            if kind == "number" and len(rank_of) == 2 and all(rank_of):
+                item["rank_of"] = {"question": rank_of[0], "choice": rank_of[1]}
         else:
             self._leave_out(where, row["name"], f"type '{kind}' is not an XLSForm question type")
             return None
         self._common(number, where, row, item)
         return item
+
+    def _rank(self, number: int, where: str, list_name: str, row: Row) -> None:
+        """A ranking question becomes one number item per choice holding the position
+        the participant gave it (1 = first), so each choice's rank can be compared
+        between waves; the items share the question's text, skip logic and group."""
+        if list_name not in self.reader.lists:
+            raise self.fail(number, f"item '{row['name']}': unknown choice list '{list_name}'")
+        choices = self.reader.lists[list_name]
+        shared: dict[str, Any] = {"id": row["name"], "type": "number"}
+        self._common(number, where, row, shared)
+        shared.pop("constraint", None)
+        taken = {i["id"] for i in self.result}
+        ids: list[str] = []
+        for choice_number, choice in choices:
+            item = {**shared, "id": _rank_item_id(row["name"], choice["name"], taken)}
+            label = self._choice_label(choice_number, choice, list_name)
+            item["text"] = _joined_text(shared["text"], label)
+            item["min"], item["max"] = 1, len(choices)
+            item["rank_of"] = {"question": row["name"], "choice": choice["name"]}
+            item["_row"] = number
+            taken.add(item["id"])
+            ids.append(item["id"])
+            self.result.append(item)
+        self.warnings.append(
+            f"{where}: ranking question asked as {len(ids)} number items, one per choice, "
+            f"each holding the choice's position 1..{len(ids)} ({', '.join(ids)})"
+        )
 
     def _range(self, where: str, row: Row, item: dict[str, Any]) -> None:
         """A range of whole steps of one (at most 11 points) is a scale; any other a number."""
@@ -520,6 +553,27 @@ def _reference_problem(
     if earlier[name]["type"] == "note":
         return "a note without an answer"
     return None
+
+
+def _rank_item_id(question: str, choice: str, taken: set[str]) -> str:
+    """`<question>_<choice>`, with characters an id cannot hold replaced, unique."""
+    base = f"{question}_{re.sub(r'[^A-Za-z0-9_.-]', '_', choice)}"
+    candidate, suffix = base, 2
+    while candidate in taken:
+        candidate, suffix = f"{base}_{suffix}", suffix + 1
+    return candidate
+
+
+def _joined_text(question: Any, choice: Any) -> Any:
+    """`<question>: <choice>` in every language either text has."""
+    if isinstance(question, str) and isinstance(choice, str):
+        return f"{question}: {choice}"
+    q = question if isinstance(question, dict) else {}
+    c = choice if isinstance(choice, dict) else {}
+    languages = list(dict.fromkeys([*q, *c]))
+    fallback_q = question if isinstance(question, str) else next(iter(q.values()), "")
+    fallback_c = choice if isinstance(choice, str) else next(iter(c.values()), "")
+    return {lang: f"{q.get(lang, fallback_q)}: {c.get(lang, fallback_c)}" for lang in languages}
 
 
 def _first_text(label: Any) -> str:

@@ -154,6 +154,8 @@ class _Writer:
         if scale is not None and scale.names and scale.min != 1:
             row["min"] = scale.min  # the first point of a scale of named points
         row["pilotkit_type"] = marker or ""
+        rank_of = item.rank_of
+        row["pilotkit_rank_of"] = f"{rank_of.question} {rank_of.choice}" if rank_of else ""
         return row
 
     def group_row(self, section: str, name: str) -> dict[str, str | float]:
@@ -262,6 +264,8 @@ def write_xlsform(inst: Instrument, path: str | Path) -> Path:
         "section",
         "pilotkit_type",
     ]
+    if any(item.rank_of for item in inst.items):
+        survey_columns.append("pilotkit_rank_of")
     workbook = Workbook()
     survey = workbook.active
     assert survey is not None
