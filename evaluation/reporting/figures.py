@@ -31,7 +31,8 @@ from evaluation.reporting.figure_output import (  # noqa: F401 - the notebooks' 
     show,
     wait,
 )
-from evaluation.reporting.i18n import texts
+from evaluation.reporting.i18n import Messages, texts
+from evaluation.reporting.svg import describe
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common CVDs.
 OKABE_ITO = {
@@ -196,9 +197,11 @@ def likert_diverging(
 ) -> Figure:
     """Diverging stacked bars: share of each answer, disagreement left, agreement right.
 
-    Columns: `label` (item or dimension), `wave`, `level` (1..k, after reverse-coding so
-    higher is better), `share` (0..1). The middle level of an odd scale is split in half
-    around zero (Heiberger & Robbins 2014, "Design of diverging stacked bar charts").
+    Columns: `label` (item or dimension), `wave`, `level` (1..k from the scale's minimum:
+    the answer as given, never turned around), `share` (0..1), and optionally `reverse`
+    (True for a negatively worded question: it is marked as one where agreeing is the
+    less favourable answer). The middle level of an odd scale is split in half around
+    zero (Heiberger & Robbins 2014, "Design of diverging stacked bar charts").
     """
     m = texts(language)
     k = len(level_labels)
@@ -207,24 +210,36 @@ def likert_diverging(
     # (before above after); each question is written once, above its bars
     questions = list(dict.fromkeys(distribution["label"]))
     waves = list(dict.fromkeys(distribution["wave"]))
+    reversed_questions = (
+        set(distribution.loc[distribution["reverse"].astype(bool), "label"])
+        if "reverse" in distribution.columns
+        else set()
+    )
     table = distribution.pivot_table(
         index=["label", "wave"], columns="level", values="share", aggfunc="sum", sort=False
     ).reindex(columns=range(1, k + 1), fill_value=0.0)
     middle = (k + 1) / 2
     # layout from the top down, in rows: a question's lines, then one bar per wave
     headings: list[tuple[float, str]] = []
+    notes: list[float] = []
     bars: list[tuple[float, str, pd.Series]] = []
     y = 0.0
     for question in questions:
         heading = wrap(question, LIKERT_QUESTION_WIDTH)
         headings.append((y, heading))
         y += 0.5 * (heading.count("\n") + 1) + 0.15
+        if question in reversed_questions:
+            notes.append(y - 0.05)
+            y += 0.5
         for wave in waves:
             if (question, wave) in table.index:
                 bars.append((y + 0.5, wave, table.loc[(question, wave)].fillna(0.0)))
                 y += 1.0
         y += 0.35
     figure, axis = _subplots(10, 0.36 * y + 1.6)
+    describe(
+        figure, _likert_description(table, questions, waves, reversed_questions, level_labels, m)
+    )
     # every segment in one collection, drawn in one pass: a Rectangle per segment (as
     # `barh` makes) costs more than the rest of the figure
     boxes: list[list[tuple[float, float]]] = []
@@ -257,6 +272,20 @@ def likert_diverging(
         ),
         autolim=False,
     )
+    for top in notes:
+        axis.text(
+            0.0,
+            top,
+            m("figures.likert_reverse_note"),
+            ha="left",
+            va="top",
+            fontsize=10,
+            fontstyle="italic",
+            color="#3d3d3d",
+            transform=axis.get_yaxis_transform(),
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            zorder=3,
+        )
     for top, heading in headings:
         axis.text(
             0.0,
@@ -307,6 +336,39 @@ def likert_diverging(
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.likert_title"))
     return figure
+
+
+def _likert_description(
+    table: pd.DataFrame,
+    questions: Sequence[str],
+    waves: Sequence[str],
+    reversed_questions: set[str],
+    level_labels: Sequence[str],
+    m: Messages,
+) -> str:
+    """The answers figure in words: per question and wave, each answer given and its share."""
+    parts = []
+    for question in questions:
+        said = []
+        for wave in waves:
+            if (question, wave) not in table.index:
+                continue
+            shares = table.loc[(question, wave)].fillna(0.0)
+            answers = ", ".join(
+                m(
+                    "figures.likert_share",
+                    share=m.percent(share),
+                    answer=level_labels[int(level) - 1],
+                )
+                for level, share in shares.items()
+                if round(share * 100) > 0
+            )
+            said.append(m("figures.likert_wave", wave=wave, answers=answers))
+        note = m("figures.likert_reverse_alt") if question in reversed_questions else ""
+        parts.append(
+            m("figures.likert_question", question=question, note=note, waves="; ".join(said))
+        )
+    return " ".join(parts)
 
 
 def score_distributions(

@@ -107,17 +107,23 @@ _SVG_IMAGE = re.compile(
     r'src="data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)"'
 )
 _SVG_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_SVG_DESCRIPTION = re.compile(r"<desc>(.*?)</desc>", re.S)
 
 
 def _figure_alt_texts(body: str) -> str:
-    """Name each figure for screen readers by its title (which the SVG carries)."""
+    """Describe each figure for screen readers: its title, then what it shows (both of
+    which the SVG carries)."""
 
     def named(match: re.Match[str]) -> str:
         svg = base64.b64decode(match["data"]).decode("utf-8", "replace")
         title = _SVG_TITLE.search(svg)
         if title is None:
             return match[0]
-        alt = html.escape(html.unescape(title[1]))
+        text = html.unescape(title[1])
+        description = _SVG_DESCRIPTION.search(svg)
+        if description is not None:
+            text = f"{text.rstrip('.')}. {html.unescape(description[1])}"
+        alt = html.escape(text)
         return f'<img alt="{alt}" src="data:image/svg+xml;base64,{match["data"]}"'
 
     return _SVG_IMAGE.sub(named, body)

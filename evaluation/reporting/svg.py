@@ -29,11 +29,16 @@ class SvgDrawing:
     #: everything inside the root element
     content: str
     title: str
+    #: what the figure shows, in words (the direction and size of what changed)
+    description: str = ""
 
     def document(self) -> str:
-        """The SVG file: its size in points, a white background, the figure's title."""
+        """The SVG file: its size in points, a white background, the figure's title and
+        its description."""
         x, y, width, height = self.box
         label = f"<title>{html.escape(self.title)}</title>" if self.title else ""
+        if self.description:
+            label += f"<desc>{html.escape(self.description)}</desc>"
         return (
             '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
             f'<svg width="{width:.2f}pt" height="{height:.2f}pt" '
@@ -82,6 +87,7 @@ def draw_svg(figure: Figure) -> SvgDrawing:
     finally:
         figure.dpi = screen_dpi
     title = _title(figure)
+    description = getattr(figure, _DESCRIPTION, "")
     plt.close(figure)
     document = buffer.getvalue()
     root = _SVG_ROOT.search(document)
@@ -94,7 +100,19 @@ def draw_svg(figure: Figure) -> SvgDrawing:
         attributes=root["before"] + root["after"],
         content=_strip_metadata(document[root.end() :]),
         title=title,
+        description=description,
     )
+
+
+#: the attribute of a Figure that holds its description (see `describe`)
+_DESCRIPTION = "pilotkit_description"
+
+
+def describe(figure: Figure, text: str) -> Figure:
+    """Give `figure` a description of what it shows, for readers who cannot see it: the
+    SVG's `<desc>`, which the HTML report adds to the image's alternative text."""
+    setattr(figure, _DESCRIPTION, text)
+    return figure
 
 
 def _strip_metadata(content: str) -> str:

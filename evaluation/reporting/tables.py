@@ -190,10 +190,12 @@ def likert_distribution(
     min_group: int = MIN_GROUP,
     label_width: int = 120,
 ) -> pd.DataFrame:
-    """Share of each answer per item and wave, reverse-coded so that higher is better.
+    """Share of each answer per item and wave, as the question was asked.
 
-    Columns: label, wave, level (1..k from the scale's minimum), share. An item and wave
-    with fewer than `min_group` answers is left out.
+    Columns: label, wave, level (1..k from the scale's minimum: the answer people gave,
+    never turned around), share, reverse (True for a negatively worded question, where
+    agreeing is the less favourable answer). An item and wave with fewer than
+    `min_group` answers is left out.
     """
     items = instrument.items_of(dimension_id)
     # the dimension's answers, counted per item, wave and value in one pass
@@ -219,12 +221,18 @@ def likert_distribution(
             size = group_sizes.get((item.id, wave), 0)
             if size < min_group:
                 continue
-            for offset, point in enumerate(scale.points, start=1):
-                # reverse-coded: the answer that means `point` once turned around
-                answer = scale.min + scale.max - point if item.reverse else point
+            for offset, answer in enumerate(scale.points, start=1):
                 share = tally.get((item.id, wave, answer), 0) / size
-                rows.append({"label": label, "wave": said, "level": offset, "share": share})
-    return pd.DataFrame(rows, columns=["label", "wave", "level", "share"])
+                rows.append(
+                    {
+                        "label": label,
+                        "wave": said,
+                        "level": offset,
+                        "share": share,
+                        "reverse": bool(item.reverse),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["label", "wave", "level", "share", "reverse"])
 
 
 def scale_labels(instrument: Instrument, dimension_id: str, lang: str) -> list[str]:

@@ -39,18 +39,22 @@ def test_headline_in_plain_words(crm) -> None:
     assert head.reasons == result.readiness.reasons
 
 
-def test_likert_distribution_is_reverse_coded_and_sums_to_one(crm) -> None:
+def test_likert_distribution_keeps_answers_as_given_and_sums_to_one(crm) -> None:
     inst, responses, _ = crm
     dist = tables.likert_distribution(inst, responses, "processes", "en")
     sums = dist.groupby(["label", "wave"])["share"].sum()
     assert sums.to_numpy() == pytest.approx(1.0)
     assert set(dist["wave"]) == {"before", "after"}
-    # proc_3 is reverse-coded: its raw 5s ("strongly agree I redo work") become level 1
+    # proc_3 is negatively worded: its raw 5s ("strongly agree I redo work") stay level 5,
+    # "Strongly agree", and the question is marked as reversed
     raw = responses[(responses.item_id == "proc_3") & (responses.wave == "pre")]
     raw = raw[raw.value != ""].value.astype(int)
-    label = inst.text(inst.item("proc_3").text, "en")[:59]
-    worst = dist[dist.label.str.startswith(label) & (dist.wave == "before") & (dist.level == 1)]
-    assert worst["share"].iloc[0] == pytest.approx((raw == 5).mean())
+    label = inst.text(inst.item("proc_3").text, "en")
+    rows = dist[(dist.label == label) & (dist.wave == "before")].set_index("level")
+    assert rows.loc[5, "share"] == pytest.approx((raw == 5).mean())
+    assert rows.loc[1, "share"] == pytest.approx((raw == 1).mean())
+    assert rows["reverse"].all()
+    assert not dist[dist.label != label]["reverse"].any()
 
 
 def test_small_groups_are_suppressed() -> None:

@@ -1,0 +1,111 @@
+"""What the rendered report (HTML) says: each figure and sentence must match the answers.
+
+Reference: the fixture's own answers, counted by hand (every participant answered
+"Strongly agree" to a negatively worded question, so the report must show 100 %
+"Strongly agree" for it, in both waves).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from evaluation.reporting.runner import ReportRequest, run_report
+from pilotkit.demo.synthetic import Scenario, simulate_responses
+from pilotkit.instruments import load_instrument
+from tests.helpers import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+INSTRUMENT = REPO_ROOT / "instruments" / "pilot-core.yaml"
+#: a negatively worded question of pilot-core (`reverse: true`)
+REVERSED = "proc_3"
+REVERSED_TEXT = "I often have to redo work because information is missing."
+
+_IMAGE = re.compile(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
+
+
+def figures_of(page: str) -> list[tuple[str, str]]:
+    """(alternative text, SVG document) of every figure of a rendered report."""
+    return [
+        (html.unescape(alt), base64.b64decode(data).decode("utf-8"))
+        for alt, data in _IMAGE.findall(page)
+    ]
+
+
+_TEXT = re.compile(r'<text style="font-size: ([0-9.]+)px;[^"]*" x="([0-9.-]+)"[^>]*>([^<]*)</text>')
+
+
+def texts_of(svg: str) -> list[tuple[float, float, str]]:
+    """(font size, x, words) of each text of a figure."""
+    return [(float(size), float(x), html.unescape(t)) for size, x, t in _TEXT.findall(svg)]
+
+
+def figure_with(page: str, words: str) -> tuple[str, str]:
+    """The one figure whose SVG holds `words` as a text."""
+    (found,) = [(alt, svg) for alt, svg in figures_of(page) if f">{html.escape(words)}<" in svg]
+    return found
+
+
+@pytest.fixture(scope="module")
+def agreed_run(tmp_path_factory: pytest.TempPathFactory):
+    """A pilot where all 20 participants answered "Strongly agree" (5) to proc_3."""
+    folder = tmp_path_factory.mktemp("agreed")
+    instrument = load_instrument("pilot-core")
+    responses = simulate_responses(instrument, Scenario(participants=20, attrition=0.0, seed=7))
+    reversed_rows = responses["item_id"] == REVERSED
+    responses.loc[reversed_rows, "value"] = "5"
+    path = folder / "responses.csv"
+    responses.to_csv(path, index=False)
+    return run_report(
+        ReportRequest(
+            pilot="agreed",
+            instrument=INSTRUMENT,
+            responses=path,
+            overrides={"pilot_name": "Agreed pilot"},
+            out_root=folder / "reports",
+        ),
+        progress=False,
+    )
+
+
+def test_negatively_worded_question_is_shown_as_asked(agreed_run) -> None:
+    page = agreed_run.report_html.read_text(encoding="utf-8")
+    alt, svg = figure_with(page, REVERSED_TEXT)
+    # the figure's words: the question, its mark, 100 % on the "agree" side
+    assert ">Negatively worded: here agreeing is the less favourable answer.<" in svg
+    # the alternative text reads the figure out: 100 % "Strongly agree" before and after
+    sentence = (
+        f"“{REVERSED_TEXT}” (negatively worded: agreeing is the less favourable answer) "
+        "before: 100% Strongly agree; after: 100% Strongly agree."
+    )
+    assert sentence in alt
+    # the bar of each wave is one segment filling the agreement half, labelled 100 %:
+    # its label sits halfway between the axis' 0 % and its right-hand 100 %
+    ticks = {
+        word: [x for size, x, text in texts_of(svg) if size > 12 and text == word]
+        for word in ("0%", "100%")
+    }
+    agree_middle = (ticks["0%"][0] + max(ticks["100%"])) / 2
+    shares = [x for size, x, text in texts_of(svg) if size < 10 and text == "100%"]
+    assert shares == pytest.approx([agree_middle, agree_middle], abs=1.0)
+    # and the legend names the real answer labels, never turned around
+    assert ">Strongly agree</text>" in svg and ">Strongly disagree</text>" in svg
+
+
+def test_questions_asked_positively_carry_no_mark(agreed_run) -> None:
+    page = agreed_run.report_html.read_text(encoding="utf-8")
+    alt, svg = figure_with(page, "The steps I must follow for my usual tasks are clear to me.")
+    # one mark in the processes figure: proc_3's; proc_1 is asked positively
+    assert svg.count("Negatively worded") == 1
+    assert "“The steps I must follow for my usual tasks are clear to me.” before:" in alt
+
+
+def test_page_reads_the_answers_as_given(agreed_run) -> None:
+    page = agreed_run.report_html.read_text(encoding="utf-8")
+    assert "with the answers as people gave them" in page
+    assert "turned around" not in page
+    assert Path(agreed_run.run_dir / "figures" / "answers_processes.svg").is_file()
