@@ -21,12 +21,30 @@ $(STAMP): pyproject.toml
 .PHONY: venv
 venv: $(STAMP) ## Create or update .venv/ with pilotkit and its test tools
 
+LOCALE := survey_server/locale
+POT := $(LOCALE)/messages.pot
+CATALOGS := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+
+.PHONY: translations
+translations: venv ## Extract the platform's texts into messages.pot and merge them into every catalog
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file --no-wrap \
+		--project=pilotkit --copyright-holder="pilotkit contributors" -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) --no-wrap --ignore-obsolete
+
+# A catalog's .mo is rebuilt when its .po changes (the server also reads a .po directly
+# when its .mo is missing or older, so a fresh clone works before this runs).
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+.PHONY: compile-translations
+compile-translations: $(CATALOGS:.po=.mo) ## Compile the catalogs (.po) into .mo files
+
 .PHONY: run
-run: venv ## Set up, build the demo pilots and their reports, start the server (SQLite)
+run: venv compile-translations ## Set up, build the demo pilots and their reports, start the server (SQLite)
 	$(BIN)/pilotkit demo
 
 .PHONY: test
-test: venv ## Set up and run the whole test suite
+test: venv compile-translations ## Set up and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint
@@ -53,4 +71,4 @@ clean: ## Remove the virtual environment and caches (keeps data/ and reports/)
 
 .PHONY: help
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'

@@ -17,6 +17,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.connection import prepare
 from survey_server.database import create_engine, start_engine, stop_engine
+from survey_server.i18n.jinja import install as install_i18n
 from survey_server.outreach_worker import OutreachWorker
 from survey_server.report_worker import ReportWorker
 from survey_server.settings import Settings, parse_database_url
@@ -59,10 +60,9 @@ async def home() -> Template:
 
 
 def _configure_templates(engine: JinjaTemplateEngine) -> None:
-    """Templates mark their texts with `_()`/`ngettext()` (gettext, new style: `%(name)s`
-    placeholders, escaped like any other value); a request's language installs its own."""
-    engine.engine.add_extension("jinja2.ext.i18n")
-    engine.engine.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    """Templates mark their texts with `_()`/`ngettext()`, translated into each page's
+    language (see `survey_server.i18n.jinja`)."""
+    install_i18n(engine.engine)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
