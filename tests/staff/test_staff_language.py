@@ -1,0 +1,32 @@
+"""Staff pages speak the browser's language when its catalog is complete (Spanish),
+English otherwise; Babel's plural rules and number formats follow the same language."""
+
+from __future__ import annotations
+
+from tests.staff.conftest import StaffSite
+
+SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+
+
+def test_the_sign_in_page_follows_accept_language(staff_site: StaffSite):
+    english = staff_site.client.get("/staff/sign-in")
+    assert '<html lang="en" dir="ltr">' in english.text and "<h1>Sign in</h1>" in english.text
+    spanish = staff_site.client.get("/staff/sign-in", headers=SPANISH)
+    assert '<html lang="es" dir="ltr">' in spanish.text
+    assert "<h1>Iniciar sesión</h1>" in spanish.text
+    assert "Saltar al contenido principal" in spanish.text
+
+
+def test_a_language_without_a_complete_catalog_gets_english(staff_site: StaffSite):
+    page = staff_site.client.get("/staff/sign-in", headers={"Accept-Language": "de, km"})
+    assert '<html lang="en"' in page.text and "<h1>Sign in</h1>" in page.text
+
+
+def test_a_signed_in_manager_reads_the_pilot_page_in_spanish(team: StaffSite):
+    browser = team.browser("manager@example.org")
+    page = browser.get("/staff/pilots/alpha", headers=SPANISH)
+    assert page.status_code == 200
+    assert "Enlaces de participante" in page.text and "Cerrar sesión" in page.text
+    listing = browser.get("/staff/pilots", headers=SPANISH).text
+    # CLDR's plural rules for Spanish: "0 participantes", never "0 participante".
+    assert "0 participantes" in listing
