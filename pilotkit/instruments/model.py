@@ -26,6 +26,9 @@ DEFAULT_WAVES: tuple[str, ...] = ("pre", "post")
 
 #: How far a translation has been checked: `draft` needs review by a native speaker.
 TranslationStatus = Literal["draft", "reviewed"]
+#: How the platform's own texts address the participant in a language (Spanish "usted" or
+#: "tú"): an instrument written in "tú" asks for `informal` so its pages speak one way.
+Register = Literal["formal", "informal"]
 TRANSLATION_STATUSES: tuple[str, ...] = ("draft", "reviewed")
 
 
@@ -136,6 +139,9 @@ class Instrument(_Strict):
     # per translated language: `draft` or `reviewed`. A language listed here but not in
     # `languages` is being translated: its texts may be incomplete and it is not offered.
     translation_status: dict[str, TranslationStatus] = {}
+    # per language: the register of the form's own texts (buttons, messages); formal
+    # unless the instrument says otherwise, e.g. `register: {es: informal}` for "tú".
+    register: dict[str, Register] = {}
 
     # -- read-only helpers (no I/O) -------------------------------------------------
 

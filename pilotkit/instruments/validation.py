@@ -82,6 +82,9 @@ def _top_level(inst: Instrument) -> Iterator[str]:
     for lang in _duplicates(inst.languages):
         yield f"top level: language '{lang}' is declared twice"
     yield from _translation_status(inst)
+    for lang in inst.register:
+        if lang not in inst.text_languages:
+            yield f"register: '{lang}' is not one of the instrument's languages"
     yield from _texts(inst.title, inst, "top level", "title")
     yield from _texts(inst.description, inst, "top level", "description")
     yield from _texts(inst.intro, inst, "top level", "intro")

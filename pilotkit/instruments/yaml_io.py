@@ -29,6 +29,7 @@ _TOP_ORDER = (
     "title",
     "languages",
     "translation_status",
+    "register",
     "anonymous",
     "description",
     "intro",
@@ -226,9 +227,9 @@ def _top(inst: Instrument, key: str) -> list[str]:
         return _block_text("title", value, 0)
     if key == "languages":
         return [f"languages: [{', '.join(_plain(lang) for lang in value)}]"]
-    if key == "translation_status":
+    if key in ("translation_status", "register"):
         pairs = ", ".join(f"{_plain(lang)}: {_plain(status)}" for lang, status in value.items())
-        return [f"translation_status: {{{pairs}}}"]
+        return [f"{key}: {{{pairs}}}"]
     if key in ("description", "intro"):
         return _block_text(key, value, 0, fold=True)
     if key == "waves":

@@ -49,6 +49,7 @@ _RESOLVE_SQL = """
 SELECT p."id" AS participant_id, p."pseudonym", p."wave" AS fixed_wave,
        pi."id" AS pilot_id, pi."name" AS pilot_name, pi."slug", pi."anonymous",
        pi."instrument_id", pi."instrument_version", pi."instrument_revision", p."test",
+       pi."contact",
        w."id" AS wave_id, w."name" AS wave_name, w."position", w."status",
        w."opens_at", w."closes_at",
        s."submission_id", s."created_at" AS submitted_at,
@@ -86,6 +87,10 @@ class FormContext:
     draft_page: int = 0
     #: a draft was saved for this wave (so submitting must delete it)
     has_draft: bool = True
+    #: who participants may ask about the survey (set by the pilot's manager)
+    contact: str = ""
+    #: linked pilots: the wave the same link answers after this one, if any
+    next_wave: WaveInfo | None = None
 
     @property
     def submitted(self) -> bool:
@@ -161,6 +166,31 @@ def _answers_insert(submission_id: uuid.UUID, answers: Mapping[str, object]) -> 
     )
 
 
+@dataclass(frozen=True)
+class ClosedForm:
+    """What a participant may know about a survey whose link takes no answers now: its
+    title, the round's dates and whom to ask (none of it about other participants)."""
+
+    instrument: Instrument
+    wave: WaveInfo
+    contact: str
+
+
+class FormNotOpenError(WaveNotOpenError):
+    """A known link whose waves take no answers now, with the survey's public details."""
+
+    def __init__(self, message: str, reason: str, form: ClosedForm) -> None:
+        super().__init__(message, reason)
+        self.form = form
+
+
+class _NoOpenWaveError(Exception):
+    def __init__(self, reason: str, row: Mapping[str, Any]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.row = row
+
+
 def _choose_wave(rows: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     """Anonymous tokens answer their own wave; linked ones the first open wave they have
     not submitted yet, else the last open one (which shows "already submitted")."""
@@ -174,9 +204,18 @@ def _choose_wave(rows: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     if open_rows:
         pending = [r for r in open_rows if r["submission_id"] is None]
         return pending[0] if pending else open_rows[-1]
-    if any(s == "not_yet_open" for s in states.values()):
-        raise WaveNotOpenError(WAVE_NOT_YET_OPEN, "not_yet_open")
-    raise WaveNotOpenError(WAVE_CLOSED, "closed")
+    waiting = [r for r in candidates if states[r["wave_id"]] == "not_yet_open"]
+    if waiting:
+        raise _NoOpenWaveError("not_yet_open", waiting[0])
+    raise _NoOpenWaveError("closed", candidates[-1])
+
+
+def _next_wave(rows: list[dict[str, Any]], row: Mapping[str, Any]) -> WaveInfo | None:
+    """The wave a linked link answers after `row`'s: the next by position, not submitted."""
+    if row["fixed_wave"] is not None:
+        return None  # anonymous links answer one wave only
+    later = [r for r in rows if r["position"] > row["position"] and r["submission_id"] is None]
+    return _wave_info(later[0]) if later else None
 
 
 def _wave_info(row: Mapping[str, Any]) -> WaveInfo:
@@ -197,7 +236,16 @@ async def resolve_token(engine: Engine, token: str) -> FormContext:
     rows = await engine.run_querystring(QueryString(_RESOLVE_SQL, hash_token(token)))
     if not rows:
         raise NotFoundError(UNKNOWN_LINK)
-    row = _choose_wave(rows, datetime.now(UTC))
+    try:
+        row = _choose_wave(rows, datetime.now(UTC))
+    except _NoOpenWaveError as exc:
+        form = ClosedForm(
+            instrument=await _instrument(engine, exc.row),
+            wave=_wave_info(exc.row),
+            contact=str(exc.row["contact"] or ""),
+        )
+        message = WAVE_NOT_YET_OPEN if exc.reason == "not_yet_open" else WAVE_CLOSED
+        raise FormNotOpenError(message, exc.reason, form) from None
     return FormContext(
         participant_id=row["participant_id"],
         pseudonym=row["pseudonym"],
@@ -210,6 +258,8 @@ async def resolve_token(engine: Engine, token: str) -> FormContext:
         submission_id=_as_uuid(row["submission_id"]),
         submitted_at=_as_datetime(row["submitted_at"]),
         has_draft=bool(row["has_draft"]),
+        contact=str(row["contact"] or ""),
+        next_wave=_next_wave(rows, row),
     )
 
 

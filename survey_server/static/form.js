@@ -4,6 +4,18 @@
   "use strict";
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+  // "Copy link" on the confirmation page: shown only where the browser can copy.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var status = button.closest("section").querySelector(".autosave-status");
+      navigator.clipboard.writeText(field.value).then(function () {
+        status.textContent = button.getAttribute("data-copied");
+      }, function () { field.select(); });
+    });
+  });
   var form = document.querySelector("form[data-token]");
   if (!form || !window.fetch) { return; }
   var status = form.querySelector(".autosave-status");

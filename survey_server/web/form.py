@@ -21,8 +21,15 @@ from pilotkit.instruments import Instrument, Item
 from pilotkit.instruments.piping import pipe
 from pilotkit.instruments.translations import offered_languages
 from survey_server.errors import NotFoundError, WaveNotOpenError
-from survey_server.i18n import Translator, best_language, language_name, ui_languages
+from survey_server.i18n import (
+    Translator,
+    best_language,
+    language_name,
+    long_date,
+    ui_languages,
+)
 from survey_server.services import forms
+from survey_server.services.calendar import round_event
 from survey_server.services.pages import (
     FIELD_PREFIX,
     FieldError,
@@ -31,6 +38,8 @@ from survey_server.services.pages import (
     page_values,
     save_page,
 )
+from survey_server.services.tokens import hash_token
+from survey_server.services.waves import WaveInfo
 from survey_server.web.presenters import scale_labels
 
 LANG_COOKIE = "pilotkit_lang"
@@ -74,9 +83,36 @@ def _lang_cookie(request: Request, lang: str) -> list[Cookie]:
     ]
 
 
-def _message_page(request: Request, kind: str, status: int, asked: str | None) -> Template:
-    lang = _language(request, ui_languages(), asked)
-    t = Translator(lang)
+def translator(instrument: Instrument | None, lang: str) -> Translator:
+    """The platform's texts in `lang`, in the register the instrument asks for."""
+    register = instrument.register.get(lang, "formal") if instrument else "formal"
+    return Translator(lang, register)
+
+
+def _round_dates(t: Translator, wave: WaveInfo, kind: str, lang: str) -> str:
+    """The round's dates as the language writes them, for the closed and not-yet pages."""
+    opens = long_date(wave.opens_at, lang)
+    closes = long_date(wave.closes_at, lang)
+    if kind == "not_yet_open" and opens and closes:
+        return t("message.window", opens=opens, closes=closes)
+    if kind == "not_yet_open" and opens:
+        return t("message.opens", date=opens)
+    if kind == "closed" and closes:
+        return t("message.closed_on", date=closes)
+    return ""
+
+
+def _message_page(
+    request: Request,
+    kind: str,
+    status: int,
+    asked: str | None,
+    form: forms.ClosedForm | None = None,
+) -> Template:
+    instrument = form.instrument if form else None
+    offered = offered_languages(instrument) if instrument else ui_languages()
+    lang = _language(request, offered, asked)
+    t = translator(instrument, lang)
     return Template(
         template_name="form/message.html",
         context={
@@ -84,15 +120,42 @@ def _message_page(request: Request, kind: str, status: int, asked: str | None) -
             "lang": lang,
             "title": t(f"message.{kind}.title"),
             "text": t(f"message.{kind}.text"),
-            "languages": [],
+            "dates": _round_dates(t, form.wave, kind, lang) if form else "",
+            "form_title": instrument.text(instrument.title, lang) if instrument else "",
+            "contact": form.contact if form else "",
+            "languages": ([(code, language_name(code)) for code in offered] if instrument else []),
+            "page": 0,
         },
         status_code=status,
         headers=PRIVATE_HEADERS,
     )
 
 
+def _closed_page(request: Request, exc: WaveNotOpenError, asked: str | None) -> Template:
+    form = exc.form if isinstance(exc, forms.FormNotOpenError) else None
+    return _message_page(request, exc.reason, 409, asked, form)
+
+
 def _error_text(t: Translator, error: FieldError) -> str:
     return t(f"error.{error.code}", **error.params)
+
+
+def _short_error(t: Translator, error: FieldError, item_type: str) -> str:
+    """A few words for the error summary ("choose an answer"), by error and answer type."""
+    if error.code == "required":
+        kind = {"number": "number", "text": "text"}.get(item_type, "choice")
+        return t(f"short.required.{kind}")
+    short = t(f"short.{error.code}", **error.params)
+    return short if short != f"short.{error.code}" else _error_text(t, error)
+
+
+def _without_optional(hint: str, t: Translator) -> str:
+    """A hint that starts with "Optional." says again what the "(optional)" mark says."""
+    word = t("field.optional_word")
+    head = hint[: len(word)]
+    if head.casefold() == word.casefold() and hint[len(word) : len(word) + 1] in (".", ":"):
+        return hint[len(word) + 1 :].lstrip()
+    return hint
 
 
 def _item_view(
@@ -120,6 +183,8 @@ def _item_view(
     elif item.choices:
         options = [(c.value, show(instrument.text(c.label, lang))) for c in item.choices]
     hint = show(instrument.text(item.hint, lang)) if item.hint else ""
+    if not item.required:
+        hint = _without_optional(hint, t)
     if item.type == "number":
         if item.min is not None and item.max is not None:
             hint = hint or t("field.number_range", min=_plain(item.min), max=_plain(item.max))
@@ -141,6 +206,7 @@ def _item_view(
         "options": options,
         "values": values.get(item.id, []),
         "error": _error_text(t, error) if error else "",
+        "short_error": _short_error(t, error, item.type) if error else "",
         "scale_size": len(options),
     }
 
@@ -172,9 +238,11 @@ def _render(
     status: int = 200,
     set_cookie: bool = False,
     unavailable: str | None = None,
+    fresh: bool = False,
+    welcome: bool = False,
 ) -> Template:
     instrument = context.instrument
-    t = Translator(lang)
+    t = translator(instrument, lang)
     base = {
         "t": t,
         "lang": lang,
@@ -182,6 +250,7 @@ def _render(
         "pilot": context.pilot_name,
         "form_title": instrument.text(instrument.title, lang),
         "languages": [(code, language_name(code)) for code in offered_languages(instrument)],
+        "contact": context.contact,
         "unavailable": (
             t(
                 "language.unavailable",
@@ -194,15 +263,22 @@ def _render(
     }
     cookies = _lang_cookie(request, lang) if set_cookie else []
     if context.submitted:
-        submitted_on = context.submitted_at.date().isoformat() if context.submitted_at else ""
         return Template(
             template_name="form/done.html",
-            context={**base, "title": t("done.title"), "date": submitted_on, "page": 0},
+            context={
+                **base,
+                **_next_round(request, context, token, lang, t),
+                "title": t("done.title"),
+                "date": long_date(context.submitted_at, lang),
+                "fresh": fresh,
+                "page": 0,
+            },
             headers=PRIVATE_HEADERS,
             cookies=cookies,
         )
     pages = form_pages(instrument, context.wave.name, context.draft_answers)
     page = min(max(page, 0), len(pages))
+    privacy = "anonymous" if context.anonymous else "linked"
     if page == 0:
         return Template(
             template_name="form/intro.html",
@@ -210,6 +286,9 @@ def _render(
                 **base,
                 "title": instrument.text(instrument.title, lang),
                 "intro": instrument.text(instrument.intro, lang) if instrument.intro else "",
+                "privacy_heading": t(f"privacy.{privacy}.heading"),
+                "privacy_text": t(f"privacy.{privacy}.text"),
+                "saving": t("intro.saving" if len(pages) > 1 else "intro.saving_one_page"),
                 "resume": bool(context.draft_answers),
                 "resume_page": max(context.draft_page, 1),
                 "page": 0,
@@ -223,8 +302,15 @@ def _render(
     heading, description = _section_title(instrument, current.key, lang, t)
     answers = context.draft_answers or {}
     items = [_item_view(instrument, i, lang, t, values, errors, answers) for i in current.items]
-    error_list = [(i["dom_id"], i["text"], i["error"]) for i in items if i["error"]]
-    title = t("page.step", current=page, total=len(pages)) + " – " + heading
+    questions = [i for i in items if i["type"] != "note"]  # numbered as the page shows them
+    error_list = [
+        (number, i["dom_id"], i["short_error"])
+        for number, i in enumerate(questions, start=1)
+        if i["error"]
+    ]
+    title = heading
+    if len(pages) > 1:
+        title = t("page.step", current=page, total=len(pages)) + " – " + heading
     if error_list:
         title = t("page.error_title_prefix") + title
     return Template(
@@ -238,6 +324,7 @@ def _render(
             "errors": error_list,
             "page": page,
             "total": len(pages),
+            "welcome": welcome,
             "is_last": page == len(pages),
             "submission_id": str(uuid.uuid4()),
         },
@@ -254,17 +341,20 @@ async def show_form(
     token: FromPath[str],
     page: FromQuery[str | None] = None,
     lang: FromQuery[str | None] = None,
+    sent: FromQuery[str | None] = None,
 ) -> Template:
     try:
         context = await forms.open_form(state.engine, token)
     except NotFoundError:
         return _message_page(request, "unknown", 404, lang)
     except WaveNotOpenError as exc:
-        return _message_page(request, exc.reason, 409, lang)
+        return _closed_page(request, exc, lang)
     chosen = _language(request, offered_languages(context.instrument), lang)
     number = int(page) if page and page.isdigit() else None
+    # Someone coming back with the bare link (a draft saved) goes to where they stopped.
+    welcome = number is None and context.has_draft and not context.submitted
     if number is None:
-        number = context.draft_page if context.draft_answers else 0
+        number = max(context.draft_page, 1) if welcome else 0
     return _render(
         request,
         context,
@@ -273,6 +363,74 @@ async def show_form(
         number,
         set_cookie=lang == chosen,
         unavailable=_unavailable(context.instrument, lang, chosen),
+        fresh=sent == "1",
+        welcome=welcome,
+    )
+
+
+def _link(request: Request, token: str) -> str:
+    return f"{request.app.state.settings.base_url}/f/{token}"
+
+
+def _wave_label(instrument: Instrument, wave: str, lang: str) -> str:
+    for declared in instrument.waves or []:
+        if declared.id == wave and declared.label is not None:
+            return instrument.text(declared.label, lang)
+    return ""
+
+
+def _next_round(
+    request: Request, context: forms.FormContext, token: str, lang: str, t: Translator
+) -> dict[str, str]:
+    """What a linked participant needs to come back for the next round: the same link,
+    and the day it opens when the round has a date (then a calendar entry too)."""
+    upcoming = context.next_wave
+    if upcoming is None or context.anonymous or token == "preview":
+        return {"next_text": ""}
+    opens = long_date(upcoming.opens_at, lang)
+    label = _wave_label(context.instrument, upcoming.name, lang)
+    return {
+        "next_heading": t("done.next.heading"),
+        "next_text": t("done.next.text", round=label) if label else t("done.next.text_plain"),
+        "next_when": t("done.next.when", date=opens) if opens else t("done.next.undated"),
+        "link": _link(request, token),
+        "ics_url": f"/f/{token}/next.ics?lang={lang}" if opens else "",
+    }
+
+
+@get("/f/{token:str}/next.ics", include_in_schema=False)
+async def next_round_calendar(
+    request: Request, state: State, token: FromPath[str], lang: FromQuery[str | None] = None
+) -> Response[bytes] | Template:
+    """A calendar entry for the day the link's next round opens (404 when none is set)."""
+    try:
+        context = await forms.resolve_token(state.engine, token)
+        upcoming, instrument = context.next_wave, context.instrument
+    except NotFoundError:
+        return _message_page(request, "unknown", 404, lang)
+    except forms.FormNotOpenError as exc:
+        upcoming = exc.form.wave if exc.reason == "not_yet_open" else None
+        instrument = exc.form.instrument
+    if upcoming is None or upcoming.opens_at is None:
+        return _message_page(request, "unknown", 404, lang)
+    chosen = _language(request, offered_languages(instrument), lang)
+    t = translator(instrument, chosen)
+    title = instrument.text(instrument.title, chosen)
+    body = round_event(
+        uid=f"{hash_token(token)[:24]}-{upcoming.name}@pilotkit",
+        summary=t("calendar.summary", title=title),
+        description=t("calendar.description", link=_link(request, token)),
+        url=_link(request, token),
+        opens_on=upcoming.opens_at.date(),
+        closes_on=upcoming.closes_at.date() if upcoming.closes_at else None,
+    )
+    return Response(
+        content=body.encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            **PRIVATE_HEADERS,
+            "Content-Disposition": 'attachment; filename="survey-next-round.ics"',
+        },
     )
 
 
@@ -301,7 +459,7 @@ async def post_form(request: Request, state: State, token: FromPath[str]) -> Res
     except NotFoundError:
         return _message_page(request, "unknown", 404, asked_lang)
     except WaveNotOpenError as exc:
-        return _message_page(request, exc.reason, 409, asked_lang)
+        return _closed_page(request, exc, asked_lang)
     lang = _language(request, offered_languages(outcome.context.instrument), asked_lang)
     if outcome.errors and not outcome.submitted:
         return _render(
@@ -315,11 +473,11 @@ async def post_form(request: Request, state: State, token: FromPath[str]) -> Res
             status=422,
         )
     target = (
-        f"/f/{token}?lang={lang}"
+        f"/f/{token}?lang={lang}&sent=1"
         if outcome.submitted
         else (f"/f/{token}?page={outcome.page}&lang={lang}")
     )
     return Redirect(target, status_code=303, headers=PRIVATE_HEADERS)
 
 
-FORM_HANDLERS = [show_form, post_form]
+FORM_HANDLERS = [show_form, post_form, next_round_calendar]

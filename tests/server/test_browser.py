@@ -78,6 +78,7 @@ def test_spanish_phone_walkthrough_with_draft_and_axe(tmp_path):
         expect(
             page.get_by_role("heading", name="Gracias, recibimos sus respuestas")
         ).to_be_visible()
+        expect(page.get_by_role("heading", name="Habrá una segunda ronda")).to_be_visible()
         page.goto(f"{base}/f/{token}")
-        expect(page.get_by_text("ya se enviaron")).to_be_visible()
+        expect(page.get_by_text("no se vuelve a mostrar")).to_be_visible()
         browser.close()

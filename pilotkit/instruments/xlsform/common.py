@@ -36,6 +36,7 @@ PILOTKIT_KEYS = (
     "focus_group_guide",
     "scale_list",
     "translation_status",
+    "register",
 )
 
 #: Choice names of a yes/no list: the words skip-logic conditions compare booleans with.

@@ -285,7 +285,7 @@ class FormReader:
             "title": title,
             "languages": self.languages,
         }
-        for key in ("anonymous", "description", "intro", "waves"):
+        for key in ("anonymous", "description", "intro", "waves", "register"):
             if key in self.extras:
                 data[key] = self.extras[key]
         scale = self._instrument_scale(survey, items)

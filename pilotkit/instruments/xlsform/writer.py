@@ -234,6 +234,7 @@ def _pilotkit_rows(inst: Instrument, scale_list: str | None) -> list[dict[str, s
         "waves",
         "focus_group_guide",
         "translation_status",
+        "register",
     ):
         if key in data:
             rows.append({"key": key, "value": json.dumps(data[key], ensure_ascii=False)})
