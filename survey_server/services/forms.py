@@ -5,6 +5,8 @@ submission is one write transaction whose `INSERT ... ON CONFLICT DO NOTHING` on
 unique (participant, wave) and submission-id keys decides which of several concurrent
 identical requests stores the answers: the others read the stored row and replay its
 response body, so nothing is stored twice whatever the engine or number of processes.
+The answers and the draft's deletion in that transaction are scoped to the link's own
+(participant, wave) row: a refused submission (409) writes nothing and keeps the draft.
 """
 
 from __future__ import annotations
@@ -142,12 +144,36 @@ async def _instrument(engine: Engine, row: Mapping[str, Any]) -> Instrument:
     return cached
 
 
-def _answers_insert(submission_id: uuid.UUID, answers: Mapping[str, object]) -> QueryString:
-    """The answers of the submission `submission_id`, in one statement.
+def _own_submission(context: FormContext, submission_id: uuid.UUID, digest: str) -> QueryString:
+    """A condition true when the link's own row for the wave is this submission.
 
-    It finds the submission's row by its id, so it can run in the same batch as the
-    submission's own INSERT; it inserts nothing when that row already has answers (the
-    INSERT met a conflict: a retry, or a second submission of the participant). Plain SQL
+    Every write after the submission's `INSERT ... ON CONFLICT DO NOTHING` checks it, so
+    that when the INSERT did not happen because another link used the id, or this link
+    stored other answers, nothing else is written: the request is refused and its
+    answers must go nowhere, its draft must stay.
+    """
+    return QueryString(
+        'EXISTS (SELECT 1 FROM "submission" own WHERE own."participant" = {} '
+        'AND own."wave" = {} AND own."submission_id" = {} AND own."answers_hash" = {})',
+        context.participant_id,
+        context.wave.id,
+        submission_id,
+        digest,
+    )
+
+
+def _answers_insert(
+    context: FormContext,
+    submission_id: uuid.UUID,
+    digest: str,
+    answers: Mapping[str, object],
+) -> QueryString:
+    """The answers of the link's submission `submission_id`, in one statement.
+
+    It finds the submission's row by the link's own keys (participant and wave) as well
+    as its id and answers' digest, so it can run in the same batch as the submission's
+    own INSERT and never reaches another link's row; it inserts nothing when that row
+    already has answers (the INSERT met a conflict: an identical retry). Plain SQL
     rather than `Answer.insert(*rows)`: building two dozen table objects per submission
     was the largest cost of the request; the columns are plain integers and text.
     """
@@ -159,10 +185,24 @@ def _answers_insert(submission_id: uuid.UUID, answers: Mapping[str, object]) -> 
         'INSERT INTO "answer" ("submission", "item_id", "value") '
         'SELECT s."id", v.column1, v.column2 '
         f'FROM "submission" s, (VALUES {rows}) AS v '
-        'WHERE s."submission_id" = {} '
+        'WHERE s."participant" = {} AND s."wave" = {} '
+        'AND s."submission_id" = {} AND s."answers_hash" = {} '
         'AND NOT EXISTS (SELECT 1 FROM "answer" a WHERE a."submission" = s."id")',
         *values,
+        context.participant_id,
+        context.wave.id,
         submission_id,
+        digest,
+    )
+
+
+def _draft_delete(context: FormContext, submission_id: uuid.UUID, digest: str) -> QueryString:
+    """The link's draft for the wave, deleted only once its submission is stored."""
+    return QueryString(
+        'DELETE FROM "draft" WHERE "participant" = {} AND "wave" = {} AND {}',
+        context.participant_id,
+        context.wave.id,
+        _own_submission(context, submission_id, digest),
     )
 
 
@@ -391,14 +431,13 @@ async def submit(
         .on_conflict(action="DO NOTHING")
         .returning(Submission.id)
     )
+    # One transaction; the writes after the INSERT are scoped to this link's own row, so
+    # a refused submission (its id already used elsewhere) writes nothing.
     statements = [insert.querystrings[0]]
     if cleaned:
-        statements.append(_answers_insert(submission_id, cleaned))
+        statements.append(_answers_insert(context, submission_id, digest, cleaned))
     if context.has_draft:
-        draft = Draft.delete().where(
-            (Draft.participant == context.participant_id) & (Draft.wave == context.wave.id)
-        )
-        statements.append(draft.querystrings[0])
+        statements.append(_draft_delete(context, submission_id, digest))
     inserted, *_ = await run_write_batch(engine, statements)
     if inserted:
         return SubmissionResult(created=True, body=body)
