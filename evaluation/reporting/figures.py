@@ -24,6 +24,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from evaluation.reporting.colours import AREA_TONES
 from evaluation.reporting.figure_output import (  # noqa: F401 - the notebooks' API
     FigureError,
     draw_in_background,
@@ -47,12 +48,8 @@ OKABE_ITO = {
     "black": "#000000",
 }
 WAVE_COLOURS = {"pre": OKABE_ITO["grey"], "post": OKABE_ITO["blue"]}
-VERDICT_COLOURS = {
-    "improved": OKABE_ITO["blue"],
-    "no_change": OKABE_ITO["grey"],
-    "inconclusive": OKABE_ITO["yellow"],
-    "declined": OKABE_ITO["vermillion"],
-}
+#: an area's verdict, in the report's one colour language (`colours.AREA_TONES`)
+VERDICT_COLOURS = {verdict: tone.fill for verdict, tone in AREA_TONES.items()}
 SEVERITY_ORDER = ["blocker", "major", "minor", "none"]
 #: characters per line of a question written above its bars in the answers figure
 LIKERT_QUESTION_WIDTH = 90

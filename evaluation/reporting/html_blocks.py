@@ -15,24 +15,15 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.reporting.colours import LIGHT_TONES, UNCLEAR, VERDICT_TONES
 from evaluation.reporting.i18n import Messages, texts
-from evaluation.reporting.reasons import areas_of_concern
+from evaluation.reporting.reasons import reasons_by_area
 from evaluation.reporting.tables import headline
 from evaluation.result import EvaluationResult
 from pilotkit.instruments import Instrument
 
-_VERDICT_STYLE = {
-    "ready": ("#0b6e4f", "✔"),
-    "conditional": ("#8a5a00", "◐"),
-    "not_ready": ("#b3261e", "✖"),
-    "insufficient_data": ("#4a4a4a", "?"),
-}
-_LIGHT = {
-    "green": ("#0b6e4f", "●"),
-    "amber": ("#8a5a00", "◐"),
-    "red": ("#b3261e", "▲"),
-    "grey": ("#4a4a4a", "○"),
-}
+_VERDICT_STYLE = {verdict: (tone.text, tone.symbol) for verdict, tone in VERDICT_TONES.items()}
+_LIGHT = {light: (tone.text, tone.symbol) for light, tone in LIGHT_TONES.items()}
 
 
 def e(value: object) -> str:
@@ -58,6 +49,7 @@ def report_css() -> str:
 .pk blockquote { margin: .6rem 0; padding: .4rem 1rem; border-left: .3rem solid #0072B2;
                  background: #f4f8fb; }
 .pk .small { color: #4a4a4a; font-size: .9rem; }
+.pk .ci { color: #4a4a4a; font-size: .9em; white-space: nowrap; }
 .pk code { font-size: .85rem; }
 @media (max-width: 480px) {
   .pk th, .pk td { padding: .4rem .3rem; }
@@ -74,20 +66,7 @@ def headline_block(
     head = headline(result, instrument, lang)
     colour, symbol = _VERDICT_STYLE[head.verdict]
     design = result.design
-    reasons = "".join(f"<li>{e(r)}</li>" for r in head.reasons)
-    reasons = reasons or f"<li>{e(m('headline.no_reasons'))}</li>"
-    concerns = areas_of_concern(result, instrument, lang)
-    if concerns:
-        concern_items = "".join(
-            f"<li><strong>{e(label)}</strong>: {e(' '.join(texts_))}</li>"
-            for label, texts_ in concerns
-        )
-        concern_html = f"<h2>{e(m('headline.concerns_title'))}</h2><ul>{concern_items}</ul>"
-    else:
-        concern_html = (
-            f"<h2>{e(m('headline.concerns_none_title'))}</h2>"
-            f"<p>{e(m('headline.concerns_none'))}</p>"
-        )
+    why, concern_html = _reasons_html(result, instrument, lang, head.reasons)
     title = instrument.text(instrument.title, lang)
     n_before = design.n[design.baseline]
     both = m("headline.both", n=design.n_paired) if design.n_paired else ""
@@ -106,28 +85,87 @@ def headline_block(
   <p>{e(head.explanation)}</p>
 </div>
 <h2>{e(m("headline.why"))}</h2>
-<ul>{reasons}</ul>
+{why}
 {concern_html}
 </div>"""
 
 
-def traffic_light_block(overview: pd.DataFrame, lang: str = "en") -> str:
-    """One row per area: light, status in words, change, reliability warning."""
+def _reasons_html(
+    result: EvaluationResult, instrument: Instrument, lang: str, ready_reasons: list[str]
+) -> tuple[str, str]:
+    """ "Why" and "Areas of concern": every reason once, grouped by the area it concerns.
+
+    "Why" holds the reasons about the pilot as a whole and names the areas of concern;
+    each area's reasons follow under its name, most severe area first.
+    """
+    m = texts(lang)
+    groups = reasons_by_area(result, instrument, lang)
+    if not groups:  # no rule fired: the verdict's own summary of what was measured
+        lines = ready_reasons or [m("headline.no_reasons")]
+        why = "<ul>" + "".join(f"<li>{e(r)}</li>" for r in lines) + "</ul>"
+        none = (
+            f"<h2>{e(m('headline.concerns_none_title'))}</h2>"
+            f"<p>{e(m('headline.concerns_none'))}</p>"
+        )
+        return why, none
+    pilot_wide = [g for g in groups if g.dimension is None]
+    areas = [g for g in groups if g.dimension is not None]
+    parts = []
+    if pilot_wide:
+        parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in pilot_wide[0].reasons) + "</ul>")
+    if areas:
+        names = m.join([g.label for g in areas])
+        parts.append(f"<p>{e(m.plural('headline.areas_named', len(areas), names=names))}</p>")
+    if not areas:
+        none = (
+            f"<h2>{e(m('headline.concerns_none_title'))}</h2>"
+            f"<p>{e(m('headline.concerns_none'))}</p>"
+        )
+        return "".join(parts), none
+    sections = []
+    for group in areas:
+        colour, symbol = _VERDICT_STYLE.get(group.verdict, _VERDICT_STYLE["conditional"])
+        items = "".join(f"<li>{e(r)}</li>" for r in group.reasons)
+        sections.append(
+            f'<h3><span style="color:{colour}" aria-hidden="true">{symbol}</span> '
+            f"{e(group.label)}</h3><ul>{items}</ul>"
+        )
+    concern_html = f"<h2>{e(m('headline.concerns_title'))}</h2>" + "".join(sections)
+    return "".join(parts), concern_html
+
+
+def traffic_light_block(overview: pd.DataFrame, lang: str = "en", *, level: float = 0.95) -> str:
+    """One row per area: light, status in words, change with its confidence interval (at
+    `level`), reliability warning."""
     m = texts(lang)
     # the note column only when an area has a note: on a phone every column counts
     with_note = any(bool(note) for note in overview["reliability_note"])
     columns = ("area", "status", "change", "note") if with_note else ("area", "status", "change")
     rows = []
     for row in overview.itertuples(index=False):
-        colour, symbol = _LIGHT.get(row.light, _LIGHT["grey"])
+        colour, symbol = _LIGHT.get(row.light, _LIGHT["none"])
         change = "" if pd.isna(row.mean_change) else m.number(row.mean_change, "+.2f")
-        note = f'<td class="small">{e(row.reliability_note)}</td>' if with_note else ""
+        if change and not (pd.isna(row.ci_low) or pd.isna(row.ci_high)):
+            interval = m(
+                "areas.change_ci",
+                low=m.number(row.ci_low, "+.2f"),
+                high=m.number(row.ci_high, "+.2f"),
+            )
+            change += f'<br><span class="ci">{e(interval)}</span>'
+        note = ""
+        if with_note:
+            mark = (
+                f'<span style="color:{UNCLEAR.text}" aria-hidden="true">{UNCLEAR.symbol}</span> '
+                if row.reliability_note
+                else ""
+            )
+            note = f'<td class="small">{mark}{e(row.reliability_note)}</td>'
         rows.append(
             f"<tr><td>{e(row.label)}</td>"
             f'<td class="light" style="color:{colour}">{symbol} {e(row.status)}</td>'
             f"<td>{change}</td>{note}</tr>"
         )
-    head = "".join(f"<th>{e(m(f'areas.column_{name}'))}</th>" for name in columns)
+    head = "".join(f"<th>{e(m(f'areas.column_{name}', level=level))}</th>" for name in columns)
     return (
         f'<div class="pk"><table><thead><tr>{head}</tr></thead><tbody>'
         + "".join(rows)
@@ -199,6 +237,19 @@ def _method(m: Messages, name: str, text: str) -> tuple[str, str]:
     )
 
 
+def _parameter_value(m: Messages, name: str, value: Any, result: EvaluationResult) -> str:
+    """A parameter as a reader should see it: numbers the language's way, and an unset
+    value as what was used instead (never "None")."""
+    if value is None:
+        if name == "margin":
+            used = getattr(result, "margin", None)
+            return m("methods.margin_default") if used is None else m.number(float(used), "g")
+        return m("methods.parameter_default")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(value) if isinstance(value, int) else m.number(value, "g")
+
+
 def methods_block(result: EvaluationResult, parameters: Mapping[str, Any], lang: str = "en") -> str:
     """Tests, corrections, margins, software versions, input checksum and parameters."""
     m = texts(lang)
@@ -208,7 +259,8 @@ def methods_block(result: EvaluationResult, parameters: Mapping[str, Any], lang:
         for name, text in (_method(m, *entry) for entry in summary["methods"].items())
     )
     params = "".join(
-        f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>" for k, v in parameters.items()
+        f"<tr><th>{e(k)}</th><td><code>{e(_parameter_value(m, k, v, result))}</code></td></tr>"
+        for k, v in parameters.items()
     )
     software = {**summary.get("software", {}), "python": platform.python_version()}
     versions = ", ".join(f"{k} {v}" for k, v in sorted(software.items()))

@@ -9,6 +9,7 @@ two read the same.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from evaluation.notes import GENERAL
@@ -150,3 +151,42 @@ def areas_of_concern(
         result.readiness.findings, lambda finding: finding_text(finding, labels, m)
     )
     return [(titles.get(dim, dim), reasons) for dim, reasons in grouped.items()]
+
+
+@dataclass(frozen=True)
+class AreaReasons:
+    """The reasons of the verdict that concern one area (`dimension` None: the whole pilot)."""
+
+    dimension: str | None
+    label: str
+    verdict: str  # the most severe verdict its reasons ask for
+    reasons: list[str]
+
+
+def reasons_by_area(
+    result: EvaluationResult, instrument: Instrument | None, lang: str
+) -> list[AreaReasons]:
+    """Every reason of the verdict exactly once, grouped by the area it concerns.
+
+    The pilot as a whole comes first (respondents, attrition, ...), then the areas, most
+    severe first, in the order found within a severity. A focus-group concern naming
+    several areas is one reason: it is listed under the first area it names (its text
+    names them all).
+    """
+    m = texts(lang)
+    labels = area_labels(result, instrument, lang)
+    titles = {**labels, GENERAL: m("labels.general_title")}
+    groups: dict[str | None, AreaReasons] = {}
+    seen: set[str] = set()
+    for finding in by_severity(result.readiness.findings):
+        text = finding_text(finding, labels, m)
+        if text in seen:
+            continue
+        seen.add(text)
+        key = finding.dimension
+        if key not in groups:
+            label = m("headline.pilot_wide") if key is None else titles.get(key, key)
+            groups[key] = AreaReasons(key, label, finding.verdict, [])
+        groups[key].reasons.append(text)
+    pilot_wide = [groups.pop(None)] if None in groups else []
+    return pilot_wide + list(groups.values())

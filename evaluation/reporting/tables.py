@@ -34,10 +34,11 @@ from pilotkit.instruments import Instrument
 #: Smallest group shown in a report (smaller ones could identify a person).
 MIN_GROUP = 5
 
-#: A dimension verdict's traffic light (its words are `status.<verdict>` in the catalog).
+#: A dimension verdict's light (its words are `status.<verdict>` in the catalog, its
+#: colours `colours.LIGHT_TONES`): blue better, grey held steady, amber unclear, red worse.
 DIMENSION_LIGHT = {
-    "improved": "green",
-    "no_change": "green",
+    "improved": "blue",
+    "no_change": "grey",
     "inconclusive": "amber",
     "declined": "red",
 }
@@ -118,9 +119,8 @@ def dimension_overview(
                 reliability=rel,
                 threshold=result.rules.reliability_threshold,
             )
-            light = "red" if light == "red" else "amber"
         if not shown:
-            status, light = m("status.too_few"), "grey"
+            status, light = m("status.too_few"), "none"
         rows.append(
             {
                 "id": dim.id,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from evaluation.reporting.colours import BETTER, STEADY, WORSE
 from evaluation.reporting.runner import ReportRequest, run_report
 from pilotkit.demo.synthetic import Scenario, simulate_responses
 from pilotkit.instruments import load_instrument
@@ -109,3 +111,78 @@ def test_page_reads_the_answers_as_given(agreed_run) -> None:
     assert "with the answers as people gave them" in page
     assert "turned around" not in page
     assert Path(agreed_run.run_dir / "figures" / "answers_processes.svg").is_file()
+
+
+@pytest.fixture(scope="module")
+def crm_run(pilot_files):
+    """The CRM-like fixture pilot's report (one area declined, notes with concerns)."""
+    return run_report(
+        ReportRequest(
+            pilot="crm",
+            instrument=INSTRUMENT,
+            responses=pilot_files["responses"],
+            notes=pilot_files["notes"],
+            overrides={"pilot_name": "CRM pilot"},
+            out_root=pilot_files["folder"] / "content",
+        ),
+        progress=False,
+    )
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees: no style, scripts, tags or figure files."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return html.unescape(page)
+
+
+def test_each_reason_is_said_once_grouped_by_area(crm_run) -> None:
+    page = crm_run.report_html.read_text(encoding="utf-8")
+    text = visible_text(page)
+    summary = json.loads(crm_run.summary.read_text())
+    reasons = summary["readiness"]["reasons"]
+    assert len(reasons) >= 3
+    for reason in reasons:
+        assert text.count(reason) == 1, reason
+    # each area of concern is a heading with its own reasons under it
+    sections = dict(
+        re.findall(r"<h3><span[^>]*>[^<]*</span> ([^<]+)</h3><ul>(.*?)</ul>", page, flags=re.S)
+    )
+    for area in summary["readiness"]["areas_of_concern"]:
+        own = sections[html.escape(area["label"])]
+        assert html.escape(area["reasons"][0]) in own or area["reasons"][0] in html.unescape(own)
+    assert "These areas need attention before a rollout: Effortlessness of the job" in text
+
+
+def test_one_colour_language_and_intervals_in_the_table(crm_run) -> None:
+    page = crm_run.report_html.read_text(encoding="utf-8")
+    summary = json.loads(crm_run.summary.read_text())
+    rows = re.findall(
+        r'<td class="light" style="color:(#[0-9A-Fa-f]+)">\S+ ([^<]+)</td><td>([^<]+)'
+        r'<br/?><span class="ci">([^<]+)</span>',
+        page,
+    )
+    colours = {status: colour for colour, status, _, _ in rows}
+    assert colours["Improved"] == BETTER.text and colours["Held steady"] == STEADY.text
+    assert colours["Got worse"] == WORSE.text
+    assert len({colours["Improved"], colours["Held steady"], colours["Got worse"]}) == 3
+    # the change and its interval at 95 %, as summary.json has them (2 decimals)
+    assert "<th>Change (95% CI)</th>" in page
+    shown = [(change, interval) for _, _, change, interval in rows]
+    expected = [
+        (f"{d['mean_change']:+.2f}", f"{d['ci_low']:+.2f} to {d['ci_high']:+.2f}")
+        for d in summary["dimensions"]
+    ]
+    assert shown == expected
+    # the forest plot speaks the same language: held steady grey, improved blue
+    _, forest = figure_with(page, "How each area changed")
+    assert f"fill: {STEADY.fill.lower()}" in forest.lower() or STEADY.fill.lower() in forest.lower()
+    assert BETTER.fill.lower() in forest.lower() and WORSE.fill.lower() in forest.lower()
+
+
+def test_parameters_never_say_none(crm_run) -> None:
+    text = visible_text(crm_run.report_html.read_text(encoding="utf-8"))
+    assert "None" not in text
+    assert re.search(r"margin\s+half the baseline SD of each area", text) or re.search(
+        r"margin\s+[0-9.]+", text
+    )

@@ -65,7 +65,7 @@ def test_small_groups_are_suppressed() -> None:
     result = evaluate(inst, responses)
     overview = tables.dimension_overview(result, inst, "en")
     assert overview["mean_change"].isna().all()
-    assert set(overview["light"]) == {"grey"}
+    assert set(overview["light"]) == {"none"}
 
 
 def test_boolean_changes_youth_style() -> None:
