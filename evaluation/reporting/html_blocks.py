@@ -50,6 +50,10 @@ def report_css() -> str:
                  background: #f4f8fb; }
 .pk .small { color: #4a4a4a; font-size: .9rem; }
 .pk .ci { color: #4a4a4a; font-size: .9em; white-space: nowrap; }
+.pk tr.q th { background: #f0f0f0; font-weight: 600; }
+.pk tr.q .ci { white-space: normal; font-weight: 400; }
+.pk details { margin: .4rem 0; }
+.pk summary { cursor: pointer; font-weight: 600; padding: .3rem 0; }
 .pk code { font-size: .85rem; }
 @media (max-width: 480px) {
   .pk th, .pk td { padding: .4rem .3rem; }
@@ -171,6 +175,48 @@ def traffic_light_block(overview: pd.DataFrame, lang: str = "en", *, level: floa
         + "".join(rows)
         + "</tbody></table></div>"
     )
+
+
+def other_items_block(
+    items: pd.DataFrame,
+    lang: str = "en",
+    *,
+    before: str = "",
+    after: str = "",
+    open_up_to: int = 12,
+) -> str:
+    """`tables.other_items` as one table per group of questions, each in a `<details>`
+    that is open when the report has at most `open_up_to` such questions."""
+    m = texts(lang)
+    before = before or m("waves.pre")
+    after = after or m("waves.post")
+    open_attr = " open" if items["item"].nunique() <= open_up_to else ""
+    parts = ['<div class="pk">']
+    for group, rows in items.groupby("group", sort=False):
+        n_questions = rows["item"].nunique()
+        changed = rows.drop_duplicates("item")["verdict"].eq(m("yes_no.real_change")).sum()
+        summary = m.plural(
+            "other_items.summary", n_questions, group=group, n=n_questions, changed=changed
+        )
+        body = []
+        for _, question in rows.groupby("item", sort=False):
+            first = question.iloc[0]
+            body.append(
+                f'<tr class="q"><th colspan="3">{e(first.question)} '
+                f'<span class="ci">· {e(first.verdict)}</span></th></tr>'
+            )
+            body.extend(
+                f"<tr><td>{e(row.answer)}</td><td>{e(row.before)}</td><td>{e(row.after)}</td></tr>"
+                for row in question.itertuples(index=False)
+            )
+        parts.append(
+            f"<details{open_attr}><summary>{e(summary)}</summary>"
+            f"<table><thead><tr><th>{e(m('other_items.column_answer'))}</th>"
+            f"<th>{e(before)}</th><th>{e(after)}</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></details>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def _word(m: Messages, group: str, code: str) -> str:
@@ -327,6 +373,7 @@ __all__ = [
     "comparison_block",
     "headline_block",
     "methods_block",
+    "other_items_block",
     "quotes_block",
     "report_css",
     "themes_block",

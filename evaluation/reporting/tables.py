@@ -457,3 +457,105 @@ def concerns_by_area_texts(
         label: sorted(entries, key=lambda entry: rank.get(entry[0], 4))
         for label, entries in grouped.items()
     }
+
+
+#: item types the "every other question" table shows (yes/no and an area's likert
+#: questions have figures of their own; likert questions outside an area are shown here)
+OTHER_ITEM_TYPES = ("single", "multi", "number", "likert")
+
+
+def other_items(
+    result: EvaluationResult,
+    instrument: Instrument,
+    lang: str,
+    *,
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
+    """Every measured question without a figure of its own, as rows of a table.
+
+    One row per shown figure: `group` (the area's label, or "Other questions"), `item`,
+    `question`, `verdict` (the test's result in words), `answer` (a choice's label, or
+    "average"), `before`, `after` (written in `lang`; "–" where a wave had fewer than
+    `min_group` answers), `n_before`, `n_after`. Single choice: the share of each choice;
+    multi choice: the share choosing each option; number and likert outside an area:
+    the average answer.
+    """
+    m = texts(lang)
+    in_figures = {item.id for dim in instrument.dimensions for item in instrument.items_of(dim.id)}
+    rows = []
+    for found in result.items:
+        if found.type not in OTHER_ITEM_TYPES:
+            continue
+        if found.type == "likert" and found.id in in_figures:
+            continue
+        item = instrument.item(found.id)
+        group = (
+            _label(instrument, item.dimension, lang)
+            if item.dimension
+            else m("other_items.other_group")
+        )
+        shown_pre, shown_post = found.n_pre >= min_group, found.n_post >= min_group
+        p = found.p_adjusted
+        if not (shown_pre and shown_post):
+            verdict = m("yes_no.too_few")
+        elif found.type == "multi":
+            verdict = m("other_items.shares_only")
+        elif p is None:
+            verdict = m("yes_no.not_tested")
+        elif p < result.alpha:
+            verdict = m("yes_no.real_change")
+        else:
+            verdict = m("yes_no.could_be_chance")
+        figures = found.figures
+
+        def said(value: float | None, shown: bool, share: bool) -> str:
+            if not shown or value is None or pd.isna(value):
+                return "–"
+            return m.percent(value) if share else m.number(value, ".2f")
+
+        if found.type in ("single", "multi"):
+            before_key, after_key = (
+                ("pre_distribution", "post_distribution")
+                if found.type == "single"
+                else ("pre_choice_rates", "post_choice_rates")
+            )
+            answers = [
+                (
+                    instrument.text(choice.label, lang),
+                    figures.get(before_key, {}).get(choice.value),
+                    figures.get(after_key, {}).get(choice.value),
+                )
+                for choice in item.choices or []
+            ]
+            share = True
+        else:
+            answers = [
+                (m("other_items.average"), figures.get("pre_mean"), figures.get("post_mean"))
+            ]
+            share = False
+        for answer, before, after in answers:
+            rows.append(
+                {
+                    "group": group,
+                    "item": found.id,
+                    "question": instrument.text(item.text, lang),
+                    "verdict": verdict,
+                    "answer": answer,
+                    "before": said(before, shown_pre, share),
+                    "after": said(after, shown_post, share),
+                    "n_before": found.n_pre,
+                    "n_after": found.n_post,
+                }
+            )
+    columns = [
+        "group",
+        "item",
+        "question",
+        "verdict",
+        "answer",
+        "before",
+        "after",
+        "n_before",
+        "n_after",
+    ]
+    return pd.DataFrame(rows, columns=columns)

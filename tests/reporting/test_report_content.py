@@ -186,3 +186,137 @@ def test_parameters_never_say_none(crm_run) -> None:
     assert re.search(r"margin\s+half the baseline SD of each area", text) or re.search(
         r"margin\s+[0-9.]+", text
     )
+
+
+MIXED_INSTRUMENT = """\
+id: mixed-types
+version: 1
+title: {en: "Imported form", es: "Formulario importado"}
+languages: [en, es]
+scale:
+  min: 1
+  max: 5
+  labels:
+    en: [Strongly disagree, Disagree, Neutral, Agree, Strongly agree]
+    es: [Totalmente en desacuerdo, En desacuerdo, Neutral, De acuerdo, Totalmente de acuerdo]
+items:
+  - id: calm
+    type: likert
+    text: {en: "I feel calm at work.", es: "Me siento tranquilo en el trabajo."}
+  - id: hours
+    type: number
+    min: 0
+    max: 80
+    text: {en: "Hours per week", es: "Horas por semana"}
+  - id: uses_tool
+    type: boolean
+    text: {en: "Do you use the tool?", es: "¿Usa la herramienta?"}
+  - id: freq
+    type: single
+    choices:
+      - {value: daily, label: {en: Daily, es: A diario}}
+      - {value: weekly, label: {en: Weekly, es: Cada semana}}
+    text: {en: "How often?", es: "¿Con qué frecuencia?"}
+  - id: channels
+    type: multi
+    required: false
+    choices:
+      - {value: phone, label: {en: Phone, es: Teléfono}}
+      - {value: email, label: {en: Email, es: Correo}}
+    text: {en: "Channels you use", es: "Canales que usa"}
+  - id: rare
+    type: single
+    required: false
+    choices:
+      - {value: a, label: {en: Option A, es: Opción A}}
+      - {value: b, label: {en: Option B, es: Opción B}}
+    text: {en: "A question few answered", es: "Una pregunta que pocos respondieron"}
+"""
+
+
+def mixed_responses() -> list[dict[str, str]]:
+    """20 people before and after; the counts the tests below expect are in comments."""
+    rows = []
+    for person in range(20):
+        pid = f"p{person:02d}"
+        for wave in ("pre", "post"):
+            after = wave == "post"
+            answers = {
+                "calm": "4" if after else "2",  # average 2.00 -> 4.00
+                "hours": "40" if person % 2 else "30",  # average 35.00 both times
+                "uses_tool": "1" if after or person < 5 else "0",  # 25 % -> 100 %
+                # daily: 5 of 20 (25 %) before, 15 of 20 (75 %) after
+                "freq": "daily" if person < (15 if after else 5) else "weekly",
+                # phone: everyone; email: 10 of 20 (50 %) before, none after
+                "channels": "phone" if after or person >= 10 else "phone email",
+                # answered by 3 people after: that round is suppressed
+                "rare": "a" if not after or person < 3 else "",
+            }
+            rows += [
+                {"participant_id": pid, "wave": wave, "item_id": item, "value": value}
+                for item, value in answers.items()
+            ]
+    return rows
+
+
+def _mixed_run(folder: Path, language: str):
+    import pandas as pd
+
+    instrument = folder / "mixed-types.yaml"
+    instrument.write_text(MIXED_INSTRUMENT, encoding="utf-8")
+    responses = folder / "responses.csv"
+    pd.DataFrame(mixed_responses()).to_csv(responses, index=False)
+    return run_report(
+        ReportRequest(
+            pilot="mixed",
+            instrument=instrument,
+            responses=responses,
+            overrides={"pilot_name": "Mixed", "language": language},
+            out_root=folder / "reports",
+            run_id=f"run-{language}",
+        ),
+        progress=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory: pytest.TempPathFactory):
+    return _mixed_run(tmp_path_factory.mktemp("mixed"), "en")
+
+
+def _rows(page: str) -> list[list[str]]:
+    """The cells of every table row of a page, as text."""
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S)
+    ]
+
+
+def test_every_measured_item_type_is_shown(mixed_run) -> None:
+    page = mixed_run.report_html.read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert "Every other question, before and after" in text
+    rows = _rows(page)
+    # single choice: the share of each choice, before and after
+    assert ["Daily", "25%", "75%"] in rows and ["Weekly", "75%", "25%"] in rows
+    # multi choice: the share choosing each option
+    assert ["Phone", "100%", "100%"] in rows and ["Email", "50%", "0%"] in rows
+    # number and likert outside an area: the average answer
+    assert ["average answer", "35.00", "35.00"] in rows
+    assert ["average answer", "2.00", "4.00"] in rows
+    # each question once, with the test's verdict in words
+    assert text.count("How often?") == 1 and "Channels you use" in text
+    assert any(r[0].startswith("How often? · a real change") for r in rows)
+    assert any(r[0].startswith("Channels you use · shares only, not tested") for r in rows)
+    # yes/no keeps its figure
+    assert figure_with(page, "Do you use the tool?")
+
+
+def test_small_rounds_are_suppressed_in_the_item_table(mixed_run) -> None:
+    rows = _rows(mixed_run.report_html.read_text(encoding="utf-8"))
+    # 20 answered "A question few answered" before, 3 after: the after round is hidden
+    assert ["Option A", "100%", "–"] in rows and ["Option B", "0%", "–"] in rows
+    assert any(r[0].startswith("A question few answered · too few answers to show") for r in rows)
