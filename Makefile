@@ -23,7 +23,7 @@ venv: $(STAMP) ## Create or update .venv/ with pilotkit and its test tools
 
 LOCALE := survey_server/locale
 POT := $(LOCALE)/messages.pot
-CATALOGS := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+CATALOGS := $(wildcard $(LOCALE)/*/LC_MESSAGES/*.po)
 
 .PHONY: translations
 translations: venv ## Extract the platform's texts into messages.pot and merge them into every catalog
@@ -33,8 +33,8 @@ translations: venv ## Extract the platform's texts into messages.pot and merge t
 
 # A catalog's .mo is rebuilt when its .po changes (the server also reads a .po directly
 # when its .mo is missing or older, so a fresh clone works before this runs).
-$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+$(LOCALE)/%.mo: $(LOCALE)/%.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $(firstword $(subst /, ,$*))
 
 .PHONY: compile-translations
 compile-translations: $(CATALOGS:.po=.mo) ## Compile the catalogs (.po) into .mo files

@@ -1,103 +1,60 @@
-"""The form's own texts (buttons, errors, pages) in every language we have a catalog for.
+"""The platform's own texts in the participant's language, through gettext.
 
-Catalogs are `survey_server/i18n/<lang>.yaml`, flat `key: text` mappings; a text may use
-`{name}` placeholders. Adding a language is adding a file: a missing key falls back to
-English, so a partial catalog is usable at once.
+The texts live in gettext catalogs (`survey_server/locale/<code>/LC_MESSAGES/messages.po`,
+see `gettext_catalogs`); templates mark theirs with `_()`, and the code asks for the
+participant-facing ones by key (`t("page.step", current=2, total=6)`), each key naming an
+English message id in `participant_texts.TEXTS`. A catalog that lacks a text shows that
+whole text in English.
 
-A language may have a second register (Spanish "tú" beside the catalog's "usted"):
-`survey_server/i18n/informal/<lang>.yaml` holds the texts that differ, and an instrument
-asks for it with `register: {es: informal}` so its own texts and the platform's speak
-to the participant one way.
+A language may have a second register (Spanish "tú" beside the catalog's "usted"): the
+catalog `informal.po` beside `messages.po` holds the texts that differ, and an instrument
+asks for it with `register: {es: informal}` so its own texts and the platform's speak to
+the participant one way.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
 from pilotkit.instruments.translations.languages import babel_code, own_name
+from survey_server.i18n import gettext_catalogs
+from survey_server.i18n.negotiation import negotiate
+from survey_server.i18n.participant_texts import TEXTS
 
-CATALOG_DIR = Path(__file__).parent
-FALLBACK = "en"
-
-
-def _read_folder(folder: Path) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        found[path.stem] = {str(k): str(v) for k, v in data.items()}
-    return found
-
-
-@lru_cache(maxsize=1)
-def catalogs() -> dict[str, dict[str, str]]:
-    """Every catalog of the folder, by language code (read once per process)."""
-    return _read_folder(CATALOG_DIR)
-
-
-@lru_cache(maxsize=4)
-def register_catalogs(register: str) -> dict[str, dict[str, str]]:
-    """The texts that differ in another register (`informal`), by language code."""
-    folder = CATALOG_DIR / register
-    return _read_folder(folder) if register != "formal" and folder.is_dir() else {}
+FALLBACK = gettext_catalogs.SOURCE_LANGUAGE
 
 
 class Translator:
-    """`t(key, **params)` in one language, falling back to English per key; `register`
-    (`formal`, the catalogs' own, or `informal`) picks how the texts address people."""
+    """`t(key, **params)` in one language and register: the key's text, translated by
+    the language's catalog (English where it has none), placeholders filled."""
 
     def __init__(self, lang: str, register: str = "formal") -> None:
         self.lang = lang
-        all_catalogs = catalogs()
-        self._texts = {
-            **all_catalogs[FALLBACK],
-            **all_catalogs.get(lang, {}),
-            **register_catalogs(register).get(lang, {}),
-        }
+        self.register = register
+        self._translations = gettext_catalogs.translations(lang, register)
 
     def __call__(self, key: str, **params: object) -> str:
-        text = self._texts.get(key, key)
-        return text.format(**params) if params else text
+        text = self._translations.gettext(TEXTS[key])  # an unknown key is a bug: KeyError
+        return text % params if params else text
 
 
 def ui_languages() -> list[str]:
-    return list(catalogs())
+    """English and every language with a catalog of the platform's texts."""
+    return gettext_catalogs.ui_languages()
 
 
 def language_name(lang: str) -> str:
-    """A language's own name for itself: from its catalog, else from CLDR, else the code."""
-    name = catalogs().get(lang, {}).get("language.name")
-    return name or own_name(lang)
+    """A language's own name for itself from CLDR (`Español`, `العربية`), else the code."""
+    name = own_name(lang)
+    return name[:1].upper() + name[1:]
 
 
 def best_language(accept_language: str | None, offered: list[str]) -> str | None:
-    """The first language of an Accept-Language header that is offered, by quality."""
-    if not accept_language:
-        return None
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")):
-        pieces = part.strip().split(";")
-        tag = pieces[0].strip().lower()
-        quality = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and quality > 0:
-            ranked.append((-quality, position, tag))
-    for _, _, tag in sorted(ranked):
-        for candidate in (tag, tag.split("-")[0]):
-            if candidate in offered:
-                return candidate
-    return None
+    """The offered language an Accept-Language header prefers (Babel's negotiation)."""
+    return negotiate(accept_language, offered)
 
 
 def long_date(value: date | datetime | None, lang: str) -> str:

@@ -119,20 +119,33 @@ def catalog_for(lang: str) -> str:
     return SOURCE_LANGUAGE
 
 
-@cache
-def translations(lang: str) -> gettext.NullTranslations:
-    """The gettext translations for `lang` (its catalog's, English for texts it lacks)."""
-    code = catalog_for(lang)
-    if code == SOURCE_LANGUAGE:
-        return NullTranslations()
-    po = po_path(code)
+def _compiled(po: Path, code: str) -> Translations:
+    """The `.po` as gettext reads it: its `.mo` when that is up to date, else compiled
+    in memory (fuzzy entries are left out, as msgfmt does)."""
     mo = po.with_suffix(".mo")
     if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as handle:
-            return Translations(handle, domain=DOMAIN)
-    catalog = _read_catalog(code)
-    assert catalog is not None  # catalog_for() only names languages with a catalog
+            return Translations(handle, domain=po.stem)
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=babel_code(code))
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)  # fuzzy entries are left out, as msgfmt does
+    write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return Translations(buffer, domain=po.stem)
+
+
+@cache
+def translations(lang: str, register: str = "formal") -> gettext.NullTranslations:
+    """The gettext translations for `lang` (its catalog's, English for texts it lacks);
+    another `register` (`informal`) first takes the texts of that catalog, when the
+    language has one."""
+    code = catalog_for(lang)
+    if code == SOURCE_LANGUAGE:
+        return NullTranslations()
+    formal = _compiled(po_path(code), code)
+    other = po_path(code).with_name(f"{register}.po")
+    if register == "formal" or not other.is_file():
+        return formal
+    chosen = _compiled(other, code)
+    chosen.add_fallback(formal)
+    return chosen

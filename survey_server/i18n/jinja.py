@@ -47,6 +47,11 @@ def page_language(ctx: Context) -> str:
     return str(scope[SCOPE_KEY])
 
 
+def _translations(ctx: Context) -> Any:
+    """A participant page may name its register (`ui_register`, e.g. `informal`)."""
+    return translations(page_language(ctx), str(ctx.get("ui_register") or "formal"))
+
+
 def _finish(ctx: Context, text: str, variables: dict[str, Any]) -> str:
     result: str = Markup(text) if ctx.eval_ctx.autoescape else text
     return result % variables
@@ -54,19 +59,19 @@ def _finish(ctx: Context, text: str, variables: dict[str, Any]) -> str:
 
 @pass_context
 def _gettext(ctx: Context, message: str, /, **variables: Any) -> str:
-    return _finish(ctx, translations(page_language(ctx)).gettext(message), variables)
+    return _finish(ctx, _translations(ctx).gettext(message), variables)
 
 
 @pass_context
 def _ngettext(ctx: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text = translations(page_language(ctx)).ngettext(singular, plural, num)
+    text = _translations(ctx).ngettext(singular, plural, num)
     return _finish(ctx, text, variables)
 
 
 @pass_context
 def _pgettext(ctx: Context, context: str, message: str, /, **variables: Any) -> str:
-    return _finish(ctx, translations(page_language(ctx)).pgettext(context, message), variables)
+    return _finish(ctx, _translations(ctx).pgettext(context, message), variables)
 
 
 @pass_context

@@ -117,6 +117,8 @@ def _message_page(
         template_name="form/message.html",
         context={
             "t": t,
+            "ui_lang": lang,
+            "ui_register": t.register,
             "lang": lang,
             "title": t(f"message.{kind}.title"),
             "text": t(f"message.{kind}.text"),
@@ -173,11 +175,13 @@ def _item_view(
         return pipe(instrument, text, answers or {}, lang, yes_no)
 
     options: list[tuple[str, str]] = []
+    order = ""  # the scale's direction in words: left and right swap in right-to-left pages
     if item.type == "likert":
         scale = instrument.scale_of(item)
         assert scale is not None
         labels = scale_labels(instrument, item, lang)
         options = [(str(p), label) for p, label in zip(scale.points, labels, strict=False)]
+        order = t("scale.order", first=labels[0], last=labels[-1]) if labels else ""
     elif item.type == "boolean":
         options = [("1", t("field.yes")), ("0", t("field.no"))]
     elif item.choices:
@@ -208,7 +212,20 @@ def _item_view(
         "error": _error_text(t, error) if error else "",
         "short_error": _short_error(t, error, item.type) if error else "",
         "scale_size": len(options),
+        "scale_order": order,
     }
+
+
+def _place_scale_orders(items: list[dict[str, Any]]) -> None:
+    """Say a scale's order once, above the first question that uses it on the page; the
+    questions after it point to that sentence (aria-describedby)."""
+    shown, shown_id = "", ""
+    for item in items:
+        order = item["scale_order"]
+        item["show_order"] = bool(order) and order != shown
+        if item["show_order"]:
+            shown, shown_id = order, item["dom_id"] + "-order"
+        item["order_id"] = shown_id if order else ""
 
 
 def _plain(number: float) -> str:
@@ -245,6 +262,8 @@ def _render(
     t = translator(instrument, lang)
     base = {
         "t": t,
+        "ui_lang": lang,
+        "ui_register": t.register,
         "lang": lang,
         "token": token,
         "pilot": context.pilot_name,
@@ -302,6 +321,7 @@ def _render(
     heading, description = _section_title(instrument, current.key, lang, t)
     answers = context.draft_answers or {}
     items = [_item_view(instrument, i, lang, t, values, errors, answers) for i in current.items]
+    _place_scale_orders(items)
     questions = [i for i in items if i["type"] != "note"]  # numbered as the page shows them
     error_list = [
         (number, i["dom_id"], i["short_error"])

@@ -30,6 +30,8 @@ def _page(
         template_name="form/opt_out.html",
         context={
             "t": t,
+            "ui_lang": lang,
+            "ui_register": t.register,
             "lang": lang,
             "title": t(f"{key}.title"),
             "text": t(f"{key}.text", pilot=target.pilot_name),

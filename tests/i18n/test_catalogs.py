@@ -83,3 +83,31 @@ def test_spanish_is_reviewed_and_complete():
     info = catalog_info("es")
     assert info is not None and info.reviewed
     assert info.translated == info.total > 400
+
+
+PARTICIPANT_LANGUAGES = ["es", "zh-Hans", "zh-Hant", "vi", "ru", "ar", "ht", "fr", "pt", "ko"]
+PARTICIPANT_LANGUAGES += ["bn", "km"]
+
+
+@pytest.mark.parametrize("code", PARTICIPANT_LANGUAGES)
+def test_every_participant_text_is_translated(code):
+    from survey_server.i18n.participant_texts import TEXTS
+
+    with po_path(code).open("rb") as handle:
+        catalog = read_po(handle)
+    missing = [text for text in TEXTS.values() if not (catalog.get(text) and catalog[text].string)]
+    assert not missing, f"{code} lacks {missing[:3]}"
+    assert any(m.string for m in catalog if m.id and "fuzzy" not in m.flags)
+
+
+def test_only_spanish_is_reviewed():
+    statuses = {code: catalog_info(code).status for code in catalog_codes()}  # type: ignore[union-attr]
+    assert statuses.pop("es") == REVIEWED
+    assert set(statuses.values()) == {DRAFT}
+    assert set(PARTICIPANT_LANGUAGES) <= set(catalog_codes())
+
+
+def test_the_informal_register_names_texts_that_exist():
+    pot = _catalog_ids(LOCALE_DIR / "messages.pot")
+    for path in LOCALE_DIR.glob("*/LC_MESSAGES/informal.po"):
+        assert _catalog_ids(path) <= pot, path

@@ -24,15 +24,15 @@ def test_intro_then_pages_with_progress_and_language(site):
     [token] = site.tokens()
     intro = site.client.get(f"/f/{token}", headers={"accept-language": "es-MX,es;q=0.9"})
     assert intro.status_code == 200
-    assert '<html lang="es">' in intro.text
+    assert '<html lang="es" dir="ltr">' in intro.text
     assert "confidenciales" in intro.text
     assert intro.headers["referrer-policy"] == "no-referrer"
     page = site.client.get(f"/f/{token}?page=1&lang=en")
-    assert '<html lang="en">' in page.text and "Step 1 of 2" in page.text
+    assert '<html lang="en" dir="ltr">' in page.text and "Step 1 of 2" in page.text
     assert "<legend>My work is easy.</legend>" in page.text
     assert site.client.cookies.get("pilotkit_lang") == "en"
     again = site.client.get(f"/f/{token}?page=1", headers={"accept-language": "es"})
-    assert '<html lang="en">' in again.text  # the cookie wins over the browser
+    assert '<html lang="en" dir="ltr">' in again.text  # the cookie wins over the browser
 
 
 def test_next_requires_answers_and_shows_linked_errors(site):

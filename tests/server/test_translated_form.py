@@ -50,7 +50,7 @@ def test_an_imported_language_is_offered_by_the_form(site, tmp_path, file_format
     intro = site.client.get(f"/f/{token}").text
     assert 'href="?lang=vi" lang="vi" hreflang="vi">Tiếng Việt</a>' in intro
     page = site.client.get(f"/f/{token}?page=1&lang=vi")
-    assert '<html lang="vi">' in page.text
+    assert '<html lang="vi" dir="ltr">' in page.text
     assert "<legend>Công việc của tôi dễ dàng.</legend>" in page.text
     assert "<h1>Công việc</h1>" in page.text and "Hoàn toàn không đồng ý" in page.text
     body = site.client.get(f"/api/v1/forms/{token}?lang=vi").json()
@@ -65,7 +65,7 @@ def test_a_language_still_being_translated_is_not_offered(site, tmp_path):
     site.pilot(instrument=half)
     [token] = site.tokens()
     intro = site.client.get(f"/f/{token}?lang=vi")
-    assert intro.status_code == 200 and '<html lang="en">' in intro.text
+    assert intro.status_code == 200 and '<html lang="en" dir="ltr">' in intro.text
     assert "?lang=vi" not in intro.text
     assert (
         '<p class="notice" role="status">This questionnaire is not available in Tiếng Việt yet, '
@@ -84,4 +84,5 @@ def test_pilot_core_offers_its_arabic_and_chinese_drafts(site, lang, word):
     intro = site.client.get(f"/f/{token}").text
     assert f'href="?lang={lang}" lang="{lang}"' in intro
     page = site.client.get(f"/f/{token}?page=1&lang={lang}").text
-    assert f'<html lang="{lang}">' in page and f"<h1>{word}</h1>" in page
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in page and f"<h1>{word}</h1>" in page
