@@ -41,6 +41,10 @@ TEXTS: dict[str, str] = {
     "field.number_hint": N_("Enter a number."),
     "field.number_range": N_("Enter a number from %(min)s to %(max)s."),
     "scale.order": N_("The answers go in order from “%(first)s” to “%(last)s”."),
+    "sheet.invite": N_(
+        "You are invited to give your view of this pilot. Scan the code with your phone's "
+        "camera, or type the address below. Your answers are confidential."
+    ),
     "field.choose_any": N_("Select all that apply."),
     "field.text_limit": N_("Up to 5000 characters."),
     "errors.heading": N_("There is a problem"),

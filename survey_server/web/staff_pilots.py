@@ -12,7 +12,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from pilotkit.instruments.translations.languages import is_rtl
 from survey_server.errors import InvalidInputError
+from survey_server.i18n import Translator, language_name, ui_languages
 from survey_server.services import accounts, report_jobs, schedule, staff_pilots
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
@@ -228,11 +230,17 @@ async def invitation_csv(
 
 @get("/staff/pilots/{slug:str}/invitations/{key:str}/sheet", include_in_schema=False)
 async def invitation_sheet(
-    state: State, session: SignedIn, slug: FromPath[str], key: FromPath[str]
+    state: State,
+    session: SignedIn,
+    slug: FromPath[str],
+    key: FromPath[str],
+    lang: FromQuery[str | None] = None,
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
     links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
     board = await staff_pilots.dashboard(state.engine, pilot_id, with_names=False)
+    # The cards speak the participants' language (any with a catalog), not the staff's.
+    card_lang = lang if lang in ui_languages() else "en"
     cards = [
         {
             "participant_id": link.participant_id,
@@ -252,6 +260,10 @@ async def invitation_sheet(
         key=key,
         cards=cards,
         pilot=board.pilot,
+        card_lang=card_lang,
+        card_dir="rtl" if is_rtl(card_lang) else "ltr",
+        card_invite=Translator(card_lang)("sheet.invite"),
+        card_languages=[(code, language_name(code)) for code in ui_languages()],
     )
 
 

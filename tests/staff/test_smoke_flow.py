@@ -50,6 +50,8 @@ def test_manager_flow(staff_site: StaffSite) -> None:
     assert len(csv_text.splitlines()) == 4
     sheet = client.get(batch_url + "/sheet")
     assert sheet.text.count("<svg") == 3
+    arabic = client.get(batch_url + "/sheet?lang=ar").text  # the cards in the people's language
+    assert '<p lang="ar" dir="rtl">أنت مدعو لإبداء رأيك' in arabic
     token = csv_text.splitlines()[1].split("/f/")[1]
     form_json = client.get(f"/api/v1/forms/{token}")
     assert form_json.status_code == 200
