@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from piccolo.engine.base import Engine
 
+from survey_server.concern_tables import bind_concern_tables
 from survey_server.database import create_engine, start_engine, stop_engine
 from survey_server.migrations import upgrade
 from survey_server.outreach_tables import bind_outreach_tables
@@ -22,6 +23,7 @@ async def prepare(engine: Engine) -> list[str]:
     bind_staff_tables(engine)
     bind_questionnaire_tables(engine)
     bind_outreach_tables(engine)
+    bind_concern_tables(engine)
     return applied
 
 

@@ -33,6 +33,7 @@ def run_service(database_url: str, action: Any, app_engine: Any) -> Any:
     then bind the tables back to the app's engine (connecting binds them to the new one)."""
     import asyncio
 
+    from survey_server.concern_tables import bind_concern_tables
     from survey_server.connection import connected
     from survey_server.outreach_tables import bind_outreach_tables
     from survey_server.staff_tables import bind_staff_tables
@@ -48,3 +49,4 @@ def run_service(database_url: str, action: Any, app_engine: Any) -> Any:
         bind_tables(app_engine)
         bind_staff_tables(app_engine)
         bind_outreach_tables(app_engine)
+        bind_concern_tables(app_engine)

@@ -12,7 +12,7 @@ from piccolo.engine.base import Engine
 from pilotkit.instruments import Instrument
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError
-from survey_server.services import audit
+from survey_server.services import audit, concerns
 from survey_server.services.accounts import StaffAccount
 from survey_server.services.pilots import frozen_instrument
 from survey_server.staff_tables import FocusSession, Note
@@ -197,7 +197,24 @@ async def add_note(
         await audit.record(
             user.actor, "note.create", "note", note_id, pilot=pilot_id, after=_note_data(note)
         )
+        await _note_concern(user, pilot_id, session_id, note_id, note)
     return note_id
+
+
+async def _note_concern(
+    user: StaffAccount, pilot_id: int, session_id: int, note_id: int, note: NoteInput
+) -> None:
+    """A major or blocker note opens a concern in the pilot's register."""
+    await concerns.concern_from_note(
+        user,
+        pilot_id,
+        session_id,
+        note_id,
+        text=note.text,
+        dimensions=note.dimensions,
+        severity=note.severity,
+        quote=note.quote,
+    )
 
 
 def _note_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -256,6 +273,7 @@ async def edit_note(
             before=before,
             after=_note_data(note),
         )
+        await _note_concern(user, pilot_id, session_id, note_id, note)
 
 
 async def note_history(engine: Engine, pilot_id: int, note_id: int) -> list[dict[str, Any]]:

@@ -36,6 +36,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Contacts (personal data), e-mail wording, sending invitations and reminders, the
     # outreach figures and the messages sent. Never analysts or executives.
     "outreach": frozenset({"admin", "manager"}),
+    # The concern register: everyone on the pilot reads it; managers and analysts add to
+    # it; managers plan and record mitigations; someone other than the owner verifies;
+    # only executives accept a risk or record a rollout decision.
+    "concerns.view": _ALL,
+    "concerns.add": frozenset({"admin", "manager", "analyst"}),
+    "concerns.plan": frozenset({"admin", "manager"}),
+    "concerns.verify": frozenset({"admin", "manager", "facilitator"}),
+    "concerns.accept": frozenset({"executive"}),
+    "decisions.record": frozenset({"executive"}),
+    # Decisions, their one-page memos, and the portfolio of pilots.
+    "decisions.view": frozenset({"admin", "manager", "executive"}),
 }
 
 
