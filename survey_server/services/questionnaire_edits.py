@@ -173,9 +173,20 @@ def add_language(code: str) -> Change:
         if code in data.get("languages", []):
             raise InvalidInputError(f"language: '{code}' is already a language of it")
         data["languages"] = [*data.get("languages", []), code]
+        _seed_labels_in(data, code)
         return data
 
     return change
+
+
+def _seed_labels_in(data: dict[str, Any], code: str) -> None:
+    """The six assessment areas come with their labels in the languages we ship."""
+    seeds = {d["id"]: d["label"] for d in SEED_DIMENSIONS}
+    for dim in data.get("dimensions") or []:
+        known = seeds.get(dim.get("id"), {}).get(code)
+        label = dim.get("label")
+        if known and isinstance(label, dict) and not label.get(code):
+            label[code] = known
 
 
 def remove_language(code: str) -> Change:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 import segno
 from litestar import Request, Response, get, post
@@ -145,7 +144,7 @@ async def pilot_page(
         latest_report=latest_report,
         report_choices=report_choices,
         verdicts=verdict_words(),
-        next_event=schedule.next_event(board.pilot.waves, datetime.now(UTC)),
+        next_event=schedule.next_event(board.pilot.waves, state.settings.clock()),
     )
 
 

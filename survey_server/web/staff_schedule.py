@@ -18,13 +18,14 @@ from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, 
 
 
 def _schedule_page(
+    state: State,
     session: SignedIn,
     pilot: object,
     errors: dict[str, str],
     values: dict[str, str],
     status: int = 200,
 ) -> Template:
-    now = datetime.now(UTC)
+    now = state.settings.clock()  # the time the schedule goes by
     return page(
         session,
         "schedule.html",
@@ -50,7 +51,7 @@ async def schedule_page(state: State, session: SignedIn, slug: FromPath[str]) ->
     for wave in pilot.waves:
         values[f"opens_{wave.name}"] = _local(wave.opens_at)
         values[f"closes_{wave.name}"] = _local(wave.closes_at)
-    return _schedule_page(session, pilot, {}, values)
+    return _schedule_page(state, session, pilot, {}, values)
 
 
 @post("/staff/pilots/{slug:str}/schedule", include_in_schema=False)
@@ -77,7 +78,7 @@ async def save_schedule(
         except InvalidInputError as exc:
             errors[wave.name] = exc.message
     if errors:
-        return _schedule_page(session, pilot, errors, values, 422)
+        return _schedule_page(state, session, pilot, errors, values, 422)
     for wave in pilot.waves:
         if wave.status == "closed":
             continue
@@ -90,7 +91,11 @@ async def save_schedule(
 
 @get("/staff/pilots/{slug:str}/results", include_in_schema=False)
 async def results_page(
-    state: State, session: SignedIn, slug: FromPath[str], wave: FromQuery[str | None] = None
+    state: State,
+    session: SignedIn,
+    slug: FromPath[str],
+    wave: FromQuery[str | None] = None,
+    refresh: FromQuery[str | None] = None,
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, "results.view")
     pilot = await get_pilot(state.engine, slug)
@@ -107,6 +112,7 @@ async def results_page(
         results=results,
         wave=wave if wave in names else "",
         min_group=live_results.MIN_GROUP,
+        refresh=refresh == "1",  # only when asked: a page must not reload by itself
     )
 
 
