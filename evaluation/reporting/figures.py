@@ -182,6 +182,31 @@ def forest_plot(
     axis.set_ylim(-0.7, len(frame) - 0.3)
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.forest_title"))
+    rows = []
+    for row in frame.itertuples(index=False):
+        if pd.isna(row.mean_change):
+            rows.append(m("alt.no_data", label=row.label))
+            continue
+        verdict = row.verdict if row.verdict in VERDICT_COLOURS else "inconclusive"
+        interval = (
+            ""
+            if pd.isna(row.ci_low) or pd.isna(row.ci_high)
+            else m(
+                "alt.interval",
+                low=m.number(row.ci_low, "+.2f"),
+                high=m.number(row.ci_high, "+.2f"),
+            )
+        )
+        rows.append(
+            m(
+                "alt.forest_row",
+                label=row.label,
+                change=m.number(row.mean_change, "+.2f"),
+                interval=interval,
+                verdict=m(f"figure_verdict.{verdict}"),
+            )
+        )
+    describe(figure, "; ".join(rows) + ".")
     return figure
 
 
@@ -435,6 +460,19 @@ def score_distributions(
     )
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.scores_title"))
+    rows = []
+    for label in labels:
+        medians = ", ".join(
+            m(
+                "alt.wave_value",
+                wave=wave,
+                value=m.number(float(np.median(values[(label, wave)])), ".2f"),
+            )
+            for wave in waves
+            if (label, wave) in values
+        )
+        rows.append(m("alt.scores_row", label=label, medians=medians))
+    describe(figure, "; ".join(rows) + ".")
     return figure
 
 
@@ -480,6 +518,22 @@ def before_after_rates(rates: pd.DataFrame, *, title: str = "", language: str = 
     axis.set_xlabel(m("figures.rates_axis"))
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.rates_title"))
+    describe(
+        figure,
+        "; ".join(
+            m("alt.no_data", label=row.label)
+            if pd.isna(row.pre_rate) or pd.isna(row.post_rate)
+            else m(
+                "alt.rates_row",
+                label=row.label,
+                pre=m.percent(row.pre_rate),
+                post=m.percent(row.post_rate),
+                verdict=row.verdict,
+            )
+            for row in frame.itertuples(index=False)
+        )
+        + ".",
+    )
     return figure
 
 
@@ -493,6 +547,14 @@ def participation(counts: pd.DataFrame, *, title: str = "", language: str = "en"
     axis.set_ylabel("")
     axis.set_xlabel(m("figures.participation_axis"))
     axis.set_title(title or m("figures.participation_title"))
+    describe(
+        figure,
+        "; ".join(
+            m("alt.count_row", label=row.stage, count=int(row.count))
+            for row in counts.itertuples(index=False)
+        )
+        + ".",
+    )
     return figure
 
 
@@ -532,7 +594,22 @@ def concerns_by_dimension(notes: pd.DataFrame, *, title: str = "", language: str
     axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.concerns_title"))
+    describe(figure, _counts_description(table, "severity", m))
     return figure
+
+
+def _counts_description(table: pd.DataFrame, group: str, m: Messages) -> str:
+    """Notes per area and category in words: "Area: 1 blocker, 2 major; ..." (the most
+    concerning area first, as the figure's top bar)."""
+    rows = []
+    for label, counts in table.iloc[::-1].iterrows():
+        said = ", ".join(
+            m("alt.count_of", count=int(count), name=m.get(f"{group}.{name}", str(name)))
+            for name, count in counts.items()
+            if count
+        )
+        rows.append(m("alt.count_row", label=label, count=said))
+    return "; ".join(rows) + "."
 
 
 SENTIMENT_ORDER = ["negative", "mixed", "neutral", "positive"]
@@ -587,6 +664,7 @@ def sentiment_balance(notes: pd.DataFrame, *, title: str = "", language: str = "
     axis.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.sentiment_title"))
+    describe(figure, _counts_description(table, "sentiment", m))
     return figure
 
 

@@ -320,3 +320,24 @@ def test_small_rounds_are_suppressed_in_the_item_table(mixed_run) -> None:
     # 20 answered "A question few answered" before, 3 after: the after round is hidden
     assert ["Option A", "100%", "–"] in rows and ["Option B", "0%", "–"] in rows
     assert any(r[0].startswith("A question few answered · too few answers to show") for r in rows)
+
+
+def test_alt_texts_say_what_each_figure_shows(crm_run) -> None:
+    page = crm_run.report_html.read_text(encoding="utf-8")
+    summary = json.loads(crm_run.summary.read_text())
+    found = figures_of(page)
+    assert len(found) >= 8
+    for alt, svg in found:
+        title = html.unescape(re.search(r"<title>(.*?)</title>", svg)[1])
+        # the title, then what the figure shows in numbers
+        assert alt.startswith(title) and len(alt) > len(title) + 20, alt
+    forest, _ = figure_with(page, "How each area changed")
+    ease = next(d for d in summary["dimensions"] if d["id"] == "effortlessness")
+    assert (
+        f"Effortlessness of the job: {ease['mean_change']:+.2f} points, interval "
+        f"{ease['ci_low']:+.2f} to {ease['ci_high']:+.2f}, declined"
+    ) in forest
+    participation, _ = figure_with(page, "Who took part")
+    waves = summary["waves"]
+    assert f"Answered before: {waves['pre']['n']}" in participation
+    assert f"Answered after: {waves['post']['n']}" in participation
