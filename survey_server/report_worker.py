@@ -187,6 +187,7 @@ class ReportWorker:
                 out_root=self.settings.reports_dir,
                 run_id=job.run_id,
                 pdf=job.pdf,
+                pilot_url=f"{self.settings.base_url}/staff/pilots/{job.pilot_slug}",
             )
             pool = await asyncio.to_thread(self._kernel_pool)
 

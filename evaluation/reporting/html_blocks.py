@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import platform
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -62,10 +63,37 @@ def report_css() -> str:
 </style>"""
 
 
-def headline_block(
-    pilot_name: str, instrument: Instrument, result: EvaluationResult, lang: str
+def report_context(
+    lang: str,
+    *,
+    report_date: date | None = None,
+    cutoff: datetime | None = None,
+    pilot_url: str = "",
 ) -> str:
-    """The first screen: pilot, verdict in words, the reasons, the areas of concern."""
+    """The report's date, the data's cut-off (the last answer included) and a link back to
+    the pilot, as one line in the report's language."""
+    m = texts(lang)
+    parts = [m("headline.report_date", date=m.date(report_date or datetime.now(UTC)))]
+    if cutoff is not None:
+        parts.append(m("headline.cutoff", date=m.date(cutoff), time=m.time(cutoff)))
+    else:
+        parts.append(m("headline.cutoff_unknown"))
+    line = " · ".join(e(part) for part in parts)
+    if pilot_url.startswith(("https://", "http://")):
+        line += f' · <a href="{e(pilot_url)}">{e(m("headline.pilot_link"))}</a>'
+    return f'<p class="sub">{line}</p>'
+
+
+def headline_block(
+    pilot_name: str,
+    instrument: Instrument,
+    result: EvaluationResult,
+    lang: str,
+    *,
+    context: str = "",
+) -> str:
+    """The first screen: pilot, verdict in words, the reasons, the areas of concern;
+    `context` (see `report_context`) under the title."""
     m = texts(lang)
     head = headline(result, instrument, lang)
     colour, symbol = _VERDICT_STYLE[head.verdict]
@@ -84,6 +112,7 @@ def headline_block(
     return f"""<div class="pk" lang="{e(lang)}">
 <h1>{e(pilot_name)}</h1>
 <p class="sub">{e(title)} · {e(answered)}</p>
+{context}
 <div class="verdict" style="border-color:{colour}">
   <div class="word" style="color:{colour}">{symbol} {e(head.title)}</div>
   <p>{e(head.explanation)}</p>
@@ -375,6 +404,7 @@ __all__ = [
     "methods_block",
     "other_items_block",
     "quotes_block",
+    "report_context",
     "report_css",
     "themes_block",
     "traffic_light_block",

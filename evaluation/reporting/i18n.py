@@ -22,6 +22,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,20 @@ class Messages:
     def percent(self, share: float, digits: int = 0) -> str:
         """A share (0..1) as a percentage, e.g. `percent(0.125, 1)` -> "12,5 %"."""
         return self._formatter.format_field(share, f".{digits}%")
+
+    def date(self, value: date | datetime) -> str:
+        """A calendar date the language's way (CLDR via Babel): "4 December 2026",
+        "4 de diciembre de 2026"."""
+        from babel.dates import format_date
+
+        day = value.date() if isinstance(value, datetime) else value
+        return format_date(day, format="long", locale=self.language)
+
+    def time(self, value: datetime) -> str:
+        """A time of day the language's way, hours and minutes ("18:03", "6:03 PM")."""
+        from babel.dates import format_time
+
+        return format_time(value, format="short", locale=self.language)
 
     def join(self, names: list[str]) -> str:
         """Names in a sentence: "A, B and C" / "A, B y C"."""

@@ -79,3 +79,20 @@ def check_report_parameters(
     check_language(language, languages)
     if invited < 0:
         raise ReportParameterError(f"invited must be 0 (unknown) or more, not {invited}")
+
+
+def check_report_context(*, pilot_url: str = "", report_date: str = "") -> None:
+    """The link back to the pilot must be a web address; the report's date an ISO date."""
+    if pilot_url and not pilot_url.startswith(("https://", "http://")):
+        raise ReportParameterError(
+            f"pilot_url must be a web address starting with https:// or http://, not {pilot_url!r}"
+        )
+    if report_date:
+        from datetime import date
+
+        try:
+            date.fromisoformat(report_date)
+        except ValueError:
+            raise ReportParameterError(
+                f"report_date must be a date written YYYY-MM-DD, not {report_date!r}"
+            ) from None

@@ -559,3 +559,15 @@ def other_items(
         "n_after",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def data_cutoff(responses: pd.DataFrame, waves: Sequence[str]) -> pd.Timestamp | None:
+    """When the last answer included in the report was submitted (UTC), from the
+    responses' optional `submitted_at` column; None when it is absent or empty."""
+    if "submitted_at" not in responses.columns:
+        return None
+    rows = responses[responses["wave"].isin(list(waves))]
+    answered = rows["value"].fillna("").astype(str).str.strip() != ""
+    when = pd.to_datetime(rows.loc[answered, "submitted_at"], utc=True, errors="coerce")
+    latest = when.max()
+    return None if pd.isna(latest) else latest

@@ -81,11 +81,15 @@ def pilot_report_request(
     out_root: Path | None = None,
     run_id: str | None = None,
     pdf: bool = False,
+    pilot_url: str = "",
 ) -> ReportRequest:
-    """The report run of exported pilot files: its name and participation counts filled in."""
+    """The report run of exported pilot files: its name and participation counts filled in,
+    and the link back to the pilot's page when the server runs it (`pilot_url`)."""
     from evaluation.reporting.runner import ReportRequest
 
     defaults = {"pilot_name": inputs.name, "invited": str(inputs.invited)}
+    if pilot_url:
+        defaults["pilot_url"] = pilot_url
     return ReportRequest(
         pilot=inputs.slug,
         instrument=inputs.instrument,

@@ -20,6 +20,7 @@ from evaluation.reporting.runner import ReportRequest, run_report
 from pilotkit.demo.synthetic import Scenario, simulate_responses
 from pilotkit.instruments import load_instrument
 from tests.helpers import REPO_ROOT
+from tests.reporting.conftest import report_error_line
 
 pytestmark = pytest.mark.slow
 INSTRUMENT = REPO_ROOT / "instruments" / "pilot-core.yaml"
@@ -252,8 +253,16 @@ def mixed_responses() -> list[dict[str, str]]:
                 # answered by 3 people after: that round is suppressed
                 "rare": "a" if not after or person < 3 else "",
             }
+            # the last answer came at 17:19 UTC on 28 November 2026
+            submitted = f"2026-11-28T17:{person:02d}:00Z" if after else "2026-10-01T09:00:00Z"
             rows += [
-                {"participant_id": pid, "wave": wave, "item_id": item, "value": value}
+                {
+                    "participant_id": pid,
+                    "wave": wave,
+                    "item_id": item,
+                    "value": value,
+                    "submitted_at": submitted,
+                }
                 for item, value in answers.items()
             ]
     return rows
@@ -271,7 +280,12 @@ def _mixed_run(folder: Path, language: str):
             pilot="mixed",
             instrument=instrument,
             responses=responses,
-            overrides={"pilot_name": "Mixed", "language": language},
+            overrides={
+                "pilot_name": "Mixed",
+                "language": language,
+                "report_date": "2026-12-01",
+                "pilot_url": "https://pilots.example.org/staff/pilots/mixed",
+            },
             out_root=folder / "reports",
             run_id=f"run-{language}",
         ),
@@ -341,3 +355,16 @@ def test_alt_texts_say_what_each_figure_shows(crm_run) -> None:
     waves = summary["waves"]
     assert f"Answered before: {waves['pre']['n']}" in participation
     assert f"Answered after: {waves['post']['n']}" in participation
+
+
+def test_report_date_cutoff_and_link_back(mixed_run) -> None:
+    page = mixed_run.report_html.read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert "Report of December 1, 2026" in text
+    assert "data up to November 28, 2026, 5:19\u202fPM UTC (the last answer included)" in text
+    assert '<a href="https://pilots.example.org/staff/pilots/mixed">Open the pilot</a>' in page
+
+
+def test_link_back_must_be_a_web_address(pilot_files) -> None:
+    line = report_error_line(pilot_files, "pilot_url", "javascript:alert(1)")
+    assert "pilot_url must be a web address starting with https:// or http://" in line
