@@ -35,6 +35,9 @@ class RunFolder:
     overrides: dict[str, str] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     verdict: str | None = None
+    #: the language the report was written in (its `language` parameter; English when
+    #: the run left it at the notebook's default)
+    language: str = "en"
 
     @property
     def has_report(self) -> bool:
@@ -64,6 +67,10 @@ def read_run_folder(path: Path) -> RunFolder:
     readiness = _read_json(path / "summary.json").get("readiness")
     verdict = readiness.get("verdict") if isinstance(readiness, dict) else None
     overrides = record.get("overrides")
+    received = _read_json(path / "parameters.json").get("readiness_report.ipynb")
+    language = received.get("language") if isinstance(received, dict) else None
+    if not isinstance(language, str) and isinstance(overrides, dict):
+        language = overrides.get("language")
     return RunFolder(
         run_id=path.name,
         path=path,
@@ -74,6 +81,7 @@ def read_run_folder(path: Path) -> RunFolder:
         else {},
         files=tuple(name for name in SERVED_FILES if (path / name).is_file()),
         verdict=verdict if isinstance(verdict, str) else None,
+        language=language if isinstance(language, str) and language else "en",
     )
 
 

@@ -9,6 +9,7 @@ the same list: `list_runs` merges the jobs with the run folders on disk.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +95,14 @@ class ReportRunInfo:
     @property
     def verdict(self) -> str | None:
         return self.folder.verdict if self.folder else None
+
+    @property
+    def language(self) -> str:
+        """The report's language, as the run recorded it: the parameters its notebook
+        received, else the job's."""
+        if self.folder is not None:
+            return self.folder.language
+        return self.parameters.get("language") or "en"
 
 
 @dataclass(frozen=True)
@@ -270,20 +279,37 @@ async def list_runs(
 
 
 async def latest_report(
-    engine: Engine, pilot_id: int, slug: str, reports_root: Path
+    engine: Engine,
+    pilot_id: int,
+    slug: str,
+    reports_root: Path,
+    languages: Sequence[str] = (),
 ) -> ReportRunInfo | None:
-    """The newest run that produced a report, or None."""
-    runs = await list_runs(engine, pilot_id, slug, reports_root)
-    return next((run for run in runs if run.status == "succeeded"), None)
+    """The newest run that produced a report, or None: the newest in the first of
+    `languages` (a reader's, by preference) that has one, else the newest of all."""
+    runs = [
+        run
+        for run in await list_runs(engine, pilot_id, slug, reports_root)
+        if run.status == "succeeded"
+    ]
+    for language in languages:
+        for run in runs:
+            if run.language == language:
+                return run
+    return runs[0] if runs else None
 
 
 async def latest_reports(
-    engine: Engine, pilots: list[tuple[int, str]], reports_root: Path
+    engine: Engine,
+    pilots: list[tuple[int, str]],
+    reports_root: Path,
+    languages: Sequence[str] = (),
 ) -> dict[str, ReportRunInfo]:
-    """The newest finished report of each (id, slug) pilot that has one."""
+    """The newest finished report of each (id, slug) pilot that has one (in the first of
+    `languages` that has one, as `latest_report`)."""
     found: dict[str, ReportRunInfo] = {}
     for pilot_id, slug in pilots:
-        latest = await latest_report(engine, pilot_id, slug, reports_root)
+        latest = await latest_report(engine, pilot_id, slug, reports_root, languages)
         if latest is not None:
             found[slug] = latest
     return found

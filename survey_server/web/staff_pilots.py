@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from pilotkit.instruments.translations.languages import is_rtl
 from survey_server.errors import InvalidInputError
-from survey_server.i18n import Translator, language_name, ui_languages
+from survey_server.i18n import Translator, best_language, language_name, ui_languages
 from survey_server.services import accounts, report_jobs, schedule, staff_pilots
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
@@ -22,12 +22,24 @@ from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, 
 from survey_server.web.staff_reports import verdict_words
 
 
+def _reader_languages(request: Request) -> list[str]:
+    """The report language the reader's browser prefers (Accept-Language), if the report
+    is written in it: the latest report shown is the latest in that language."""
+    from evaluation.reporting.i18n import report_languages
+
+    best = best_language(request.headers.get("accept-language"), report_languages())
+    return [best] if best else []
+
+
 @get("/staff/pilots", include_in_schema=False)
-async def pilots_page(state: State, session: SignedIn) -> Template:
+async def pilots_page(request: Request, state: State, session: SignedIn) -> Template:
     pilots = await staff_pilots.pilots_for(state.engine, session.user)
     reports = (
         await report_jobs.latest_reports(
-            state.engine, [(p.id, p.slug) for p in pilots], state.settings.reports_dir
+            state.engine,
+            [(p.id, p.slug) for p in pilots],
+            state.settings.reports_dir,
+            _reader_languages(request),
         )
         if allowed(session.user.role, "reports.view")
         else {}
@@ -111,7 +123,11 @@ async def create_pilot(request: Request, state: State, session: SignedIn) -> Res
 
 @get("/staff/pilots/{slug:str}", include_in_schema=False)
 async def pilot_page(
-    state: State, session: SignedIn, slug: FromPath[str], refresh: FromQuery[str | None] = None
+    request: Request,
+    state: State,
+    session: SignedIn,
+    slug: FromPath[str],
+    refresh: FromQuery[str | None] = None,
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, "pilot.view")
     manage = allowed(session.user.role, "pilot.manage")
@@ -123,7 +139,9 @@ async def pilot_page(
     )
     members = await accounts.members(state.engine, pilot_id)
     latest_report = (
-        await report_jobs.latest_report(state.engine, pilot_id, slug, state.settings.reports_dir)
+        await report_jobs.latest_report(
+            state.engine, pilot_id, slug, state.settings.reports_dir, _reader_languages(request)
+        )
         if allowed(session.user.role, "reports.view")
         else None
     )

@@ -250,3 +250,26 @@ def test_a_report_started_from_the_pilot_page_runs_in_the_background(
     assert report.status_code == 200 and "CRM pilot" in report.text
     summary = json.loads((worker_site.reports_dir / "crm" / run_id / "summary.json").read_text())
     assert verdict_words()[summary["readiness"]["verdict"]] in listing
+
+
+def test_each_run_records_its_language_and_readers_see_the_latest_in_theirs(
+    team: StaffSite,
+) -> None:
+    spanish = write_run_folder(team.reports_dir / "alpha", "20261101-090000-eses")
+    (spanish / "parameters.json").write_text(
+        json.dumps({"readiness_report.ipynb": {"language": "es"}})
+    )
+    english = write_run_folder(team.reports_dir / "alpha", "20261102-090000-enen")
+    record = json.loads((english / "run.json").read_text())
+    record["started_at"] = "2026-11-02T09:00:00+00:00"
+    (english / "run.json").write_text(json.dumps(record))
+    executive = team.browser("executive@example.org")
+    link = "/staff/pilots/alpha/reports/{}/report.html"
+    # a Spanish reader gets the latest Spanish report, though an English one is newer
+    for page in ("/staff/pilots/alpha", "/staff/pilots"):
+        text = executive.get(page, headers={"Accept-Language": "es-MX,es;q=0.9"}).text
+        assert link.format("20261101-090000-eses") in text
+        assert link.format("20261102-090000-enen") not in text
+        # anyone else the newest, whatever its language
+        text = executive.get(page, headers={"Accept-Language": "fr"}).text
+        assert link.format("20261102-090000-enen") in text
