@@ -114,9 +114,13 @@ def start_from_scratch(title: str, language: str) -> Change:
     return change
 
 
-def read_upload(content: bytes, filename: str) -> tuple[dict[str, Any], list[str]]:
-    """An XLSForm read by the same importer as `pilotkit instruments import-xlsform`:
-    the instrument's data (problems are fixed in the editor) and the row-by-row report."""
+def read_upload(
+    content: bytes, filename: str, *, dimensions_from_groups: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """An XLSForm read by the same importer as `pilotkit instruments import`: the
+    instrument's data (problems are fixed in the editor) and the row-by-row report. With
+    `dimensions_from_groups` (the command's `--dimension-from-groups`), each group's scale
+    questions form a dimension named and labelled after the group."""
     from pilotkit.instruments.xlsform.common import XLSFormError
     from pilotkit.instruments.xlsform.reader import FormReader
     from pilotkit.instruments.xlsform.sheets import read_sheets
@@ -132,7 +136,7 @@ def read_upload(content: bytes, filename: str) -> tuple[dict[str, Any], list[str
         path = Path(folder) / safe_name
         path.write_bytes(content)
         try:
-            reader = FormReader(path, read_sheets(path), None)
+            reader = FormReader(path, read_sheets(path), None, dimensions_from_groups)
             data = reader.instrument()
         except (XLSFormError, InstrumentError) as exc:
             message = str(exc).replace(str(path), safe_name)

@@ -144,7 +144,11 @@ async def upload_questionnaire(
         return _overview(session, q, status=422, error="file: choose an XLSForm (.xlsx) to upload")
     content = await upload.read()
     try:
-        data, report = edits.read_upload(content, upload.filename or "form.xlsx")
+        data, report = edits.read_upload(
+            content,
+            upload.filename or "form.xlsx",
+            dimensions_from_groups=form.get("groups_as_dimensions") == "on",
+        )
     except InvalidInputError as exc:
         return _overview(session, q, status=422, error=exc.message)
     name = Path(upload.filename or "form.xlsx").name[:150]
@@ -154,7 +158,11 @@ async def upload_questionnaire(
         slug,
         lambda _old: data,
         "questionnaire.upload",
-        {"file": name, "report_lines": len(report)},
+        {
+            "file": name,
+            "report_lines": len(report),
+            "groups_as_dimensions": form.get("groups_as_dimensions") == "on",
+        },
         origin=f"XLSForm {name}",
         import_report=report,
     )

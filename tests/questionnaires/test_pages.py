@@ -164,3 +164,48 @@ def test_schedule_page(team: StaffSite) -> None:
     )
     assert ok.status_code == 200 and "Next: the post wave opens on 2099-05-01 09:00" in ok.text
     assert "Next: the post wave opens" in browser.get("/staff/pilots/alpha").text
+
+
+def test_groups_become_dimensions_and_sections_are_retitled(team: StaffSite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A KoboToolbox export of the corpus, imported as `--dimension-from-groups` does."""
+    from tests.instruments.corpus import KOBO_LIKERT
+
+    browser, csrf = _manager(team)
+    team.pilot("gamma", members=("manager@example.org",), open_pre=False)
+    base = "/staff/pilots/gamma/questionnaire"
+    path = build_workbook(tmp_path / "kobo.xlsx", KOBO_LIKERT)
+    upload = {"file": ("kobo.xlsx", path.read_bytes(), "application/octet-stream")}
+    plain = browser.post(base + "/upload", data={"csrf_token": csrf}, files=upload)
+    assert plain.status_code == 200 and "/dimensions/speed" not in plain.text
+    grouped = browser.post(
+        base + "/upload",
+        data={"csrf_token": csrf, "groups_as_dimensions": "on"},
+        files=upload,
+    )
+    assert grouped.status_code == 200, grouped.text[-2000:]
+    assert "/dimensions/speed" in grouped.text and "Speed of work" in grouped.text
+    yaml_text = browser.get("/staff/pilots/gamma/questionnaire.yaml").text
+    assert "dimension: clarity" in yaml_text
+    assert "Rapidez del trabajo" in browser.get(base + "/dimensions/speed").text
+
+    # The section's title is its dimension's label, edited per language.
+    saved = browser.post(
+        base + "/dimensions/speed",
+        data={
+            "csrf_token": csrf,
+            "id": "speed",
+            "label_en": "Speed of <work>",
+            "label_es": "Rapidez",
+        },
+    )
+    assert saved.status_code == 200
+    assert "Section: Speed of &lt;work&gt;" in saved.text  # escaped
+    frame = browser.get(base + "/preview/pre/frame", params={"page": "1", "lang": "en"}).text
+    assert "<h1>Speed of &lt;work&gt;</h1>" in frame
+
+    # A section is renamed; a bad name is refused with the field named, nothing changed.
+    bad = browser.post(base + "/sections/clarity", data={"csrf_token": csrf, "name": "9 x"})
+    assert bad.status_code == 422 and "Section: a name that starts with a letter" in bad.text
+    renamed = browser.post(base + "/sections/clarity", data={"csrf_token": csrf, "name": "steps"})
+    assert renamed.status_code == 200 and "Section: steps" in renamed.text
+    assert "section: steps" in browser.get("/staff/pilots/gamma/questionnaire.yaml").text
