@@ -409,6 +409,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[ItemChange]:
 def normalise_item(item: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     default = (data.get("languages") or ["en"])[0]
     out = dict(item)
+    # the defaults, spelled out or not, are the same item
+    out.setdefault("required", True)
+    if not out.get("reverse"):
+        out.pop("reverse", None)
     for key in ITEM_TEXTS:
         if key in out:
             out[key] = _text_dict(out[key], default)

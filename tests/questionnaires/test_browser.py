@@ -317,7 +317,15 @@ def test_manager_adapts_and_runs_a_pilot(tmp_path: Path) -> None:
         expect(satisfied.locator("[data-respondents='5']")).to_be_visible()
         check("results-moved")
 
-        # The versions page: the version in use was frozen when the pre wave opened.
+        # Version 1 was frozen when the pre wave opened: a reworded scored item makes
+        # version 2, flagged on the versions page.
+        page.goto(f"{base}/staff/pilots/crm/questionnaire/items/satisfied")
+        page.get_by_label("Question text (English)").fill("I am happy with the service.")
+        page.get_by_role("button", name="Save the item").click()
         page.goto(f"{base}/staff/pilots/crm/questionnaire/versions")
+        reworded = page.locator("li.diff-reworded")
+        expect(reworded).to_contain_text("satisfied")
+        expect(page.locator("li.diff-changed")).to_have_count(0)
+        expect(reworded.locator(".badge.flag")).to_contain_text("breaks the pre/post comparison")
         check("questionnaire-versions")
         browser.close()

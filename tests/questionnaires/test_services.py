@@ -289,3 +289,15 @@ def test_editing_a_ranking_position_keeps_its_tie_to_the_question() -> None:
     assert save_item("p_speed", edited)(data)["items"] == [{**edited, "rank_of": tie}]
     as_text = {"id": "p_speed", "type": "text", "text": "Speed"}
     assert save_item("p_speed", as_text)(data)["items"] == [as_text]
+
+
+def test_a_default_spelled_out_is_no_change() -> None:
+    """`required: true` and `reverse: false` written or left out are the same item."""
+    from survey_server.services.questionnaire_content import diff
+
+    item = {"id": "crm", "type": "likert", "text": {"en": "Fast"}, "dimension": "productivity"}
+    before = {"languages": ["en"], "items": [item]}
+    after = {"languages": ["en"], "items": [{**item, "required": True, "reverse": False}]}
+    assert diff(before, after) == []
+    required = {"languages": ["en"], "items": [{**item, "required": False}]}
+    assert [c.kind for c in diff(before, required)] == ["changed"]
