@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from evaluation.errors import EvaluationInputError
+from pilotkit.csv_cells import raw_cell
 
 RESPONSE_COLUMNS: tuple[str, ...] = ("participant_id", "wave", "item_id", "value")
 NOTE_COLUMNS: tuple[str, ...] = ("dimension", "sentiment", "severity")
@@ -171,6 +172,8 @@ def read_responses(path: str | Path) -> pd.DataFrame:
     for column in frame.columns:
         if column not in RESPONSE_COLUMNS:
             frame[column] = frame[column].astype(str)
+        if not is_parquet:
+            frame[column] = _raw_cells(frame[column])
     frame.attrs.update(
         source=str(path),
         row_word="row" if is_parquet else "line",
@@ -201,6 +204,22 @@ def csv_line_of_record(path: str | Path, record: int) -> int | None:
     return None
 
 
+def _raw_cells(column: pd.Series) -> pd.Series:
+    """A CSV column with the apostrophe that kept a cell from running as a spreadsheet
+    formula removed (`pilotkit.csv_cells`); only the few texts that carry one change."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = [str(c) for c in column.cat.categories]
+        raw = [raw_cell(c) for c in categories]
+        if raw == categories:
+            return column
+        if len(set(raw)) == len(raw):
+            return column.cat.rename_categories(raw)
+        return column.astype(str).map(raw_cell).astype("category")
+    if not column.str.startswith("'").any():
+        return column
+    return column.map(raw_cell)
+
+
 def read_notes(path: str | Path) -> pd.DataFrame:
     """Read a focus-group notes CSV: `dimension`, `sentiment`, `severity` (+ optional columns).
 
@@ -218,6 +237,8 @@ def read_notes(path: str | Path) -> pd.DataFrame:
             f"{path}: not a readable CSV table: {_first_line(exc)}"
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = _raw_cells(frame[column])
     missing = [c for c in NOTE_COLUMNS if c not in frame.columns]
     if missing:
         raise EvaluationInputError(

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import EvaluationInputError
+from pilotkit.csv_cells import SafeCSVWriter
 from pilotkit.instruments import Instrument, Item
 
 #: Separators of a question's path in column headers (KoboToolbox `/`, ODK Central `-`).
@@ -471,4 +472,7 @@ def write_table(table: pd.DataFrame, out: Path) -> None:
     if out.suffix.lower() == ".parquet":
         table.to_parquet(out, index=False)
     else:
-        table.to_csv(out, index=False, encoding="utf-8")
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = SafeCSVWriter(handle)
+            writer.writerow(table.columns)
+            writer.writerows(table.itertuples(index=False, name=None))

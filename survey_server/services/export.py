@@ -3,12 +3,13 @@
 Columns: participant_id, wave, item_id, value, then submitted_at. One row per item asked
 in the submission's wave (notes excluded), in instrument order; `value` is empty when the
 item was not answered (skipped or hidden by skip logic). Rows go to the file batch by
-batch, so an export never holds the whole table in memory.
+batch, so an export never holds the whole table in memory. CSV cells that a spreadsheet
+would run as a formula get an apostrophe in front (`pilotkit.csv_cells`); Parquet keeps
+the raw values.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
+from pilotkit.csv_cells import SafeCSVWriter
 from survey_server.errors import InvalidInputError
 from survey_server.services.answers import answerable_items
 from survey_server.services.pilots import frozen_instrument, get_pilot
@@ -90,7 +92,7 @@ async def export_responses(engine: Engine, slug: str, out: Path) -> int:
 async def _write_csv(engine: Engine, slug: str, out: Path) -> int:
     count = 0
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCSVWriter(handle)
         writer.writerow(COLUMNS)
         async for batch in response_batches(engine, slug):
             writer.writerows((p, w, i, v, at.isoformat()) for p, w, i, v, at in batch)

@@ -1,12 +1,12 @@
 """Focus-group notes as the CSV the evaluation kit reads (`evaluation.read_notes`), and the
 codebook of a pilot's frozen instrument.
 
-The notes table never names the facilitator: it feeds reports that executives read.
+The notes table never names the facilitator: it feeds reports that executives read. Its
+cells go through `pilotkit.csv_cells`, so no note runs as a spreadsheet formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
+from pilotkit.csv_cells import SafeCSVWriter
 from pilotkit.instruments import Instrument
 from survey_server.services.pilots import frozen_instrument, get_pilot
 
@@ -69,7 +70,7 @@ async def note_rows(engine: Engine, pilot_id: int) -> AsyncIterator[list[tuple[A
 
 def csv_text(rows: list[tuple[Any, ...]] | tuple[Any, ...]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCSVWriter(buffer)
     if rows and isinstance(rows[0], tuple | list):
         writer.writerows(rows)  # type: ignore[arg-type]
     else:
@@ -89,7 +90,7 @@ async def export_notes(engine: Engine, slug: str, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCSVWriter(handle)
         writer.writerow(NOTE_EXPORT_COLUMNS)
         async for batch in note_rows(engine, pilot.id):
             writer.writerows(batch)

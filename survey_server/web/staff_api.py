@@ -7,7 +7,6 @@ Exports stream in batches (the table is never held in memory).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -19,6 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Stream
 
+from pilotkit.csv_cells import SafeCSVWriter
 from survey_server.services import api_tokens
 from survey_server.services.accounts import StaffAccount, pilot_id_for
 from survey_server.services.export import (
@@ -100,7 +100,7 @@ async def list_pilots_api(request: Request, state: State) -> list[PilotOut]:
 
 def _csv_line(row: tuple[object, ...]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(row)
+    SafeCSVWriter(buffer).writerow(row)
     return buffer.getvalue()
 
 
@@ -108,7 +108,7 @@ async def _responses_csv(state: State, slug: str) -> AsyncIterator[str]:
     yield _csv_line(COLUMNS)
     async for batch in response_batches(state.engine, slug):
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(
+        SafeCSVWriter(buffer).writerows(
             (p, w, i, v, at.isoformat() if isinstance(at, datetime) else at)
             for p, w, i, v, at in batch
         )

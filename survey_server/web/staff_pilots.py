@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import segno
@@ -11,6 +10,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from pilotkit.csv_cells import SafeCSVWriter
 from pilotkit.instruments.translations.languages import is_rtl
 from survey_server.errors import InvalidInputError
 from survey_server.i18n import Translator, best_language, language_name, ui_languages
@@ -232,7 +232,7 @@ async def invitation_csv(
     pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
     links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCSVWriter(buffer)
     writer.writerow(("participant_id", "wave", "link"))
     writer.writerows((link.participant_id, link.wave, link.url) for link in links)
     return Response(
