@@ -7,19 +7,20 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import msgspec
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from piccolo.querystring import QueryString
 
 from survey_server.connection import prepare
 from survey_server.database import create_engine, start_engine, stop_engine
 from survey_server.i18n.jinja import install as install_i18n
 from survey_server.outreach_worker import OutreachWorker
 from survey_server.report_worker import ReportWorker
+from survey_server.services.health import write_problem
 from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
@@ -33,15 +34,22 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 class Health(msgspec.Struct):
-    status: str
+    status: str  # "ok" | "failing"
     database: str
+    detail: str = ""
 
 
-@get("/healthz")
-async def healthz(state: State) -> Health:
-    """Liveness and database check for load balancers and start-up scripts."""
-    await state.engine.run_querystring(QueryString("SELECT 1"))
-    return Health(status="ok", database=state.engine_name)
+@get("/healthz", responses={503: ResponseSpec(Health, description="the database takes no writes")})
+async def healthz(state: State) -> Response[Health]:
+    """Liveness and database check for load balancers and start-up scripts: 200 when a
+    write goes through (written and rolled back), 503 naming the error when it fails."""
+    problem = await write_problem(state.engine)
+    if problem is None:
+        return Response(Health(status="ok", database=state.engine_name))
+    return Response(
+        Health(status="failing", database=state.engine_name, detail=f"database write: {problem}"),
+        status_code=503,
+    )
 
 
 class Pong(msgspec.Struct):

@@ -15,13 +15,15 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.querystring import QueryString
 
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError, ServiceError
 from survey_server.services import audit
 from survey_server.services.audit import Actor
 from survey_server.services.roles import ROLES
-from survey_server.staff_tables import LoginFailure, Membership, StaffUser
+from survey_server.staff_tables import ApiToken, LoginFailure, Membership, StaffUser
 from survey_server.tables import Pilot
 
 MIN_PASSWORD_LENGTH = 12
@@ -143,7 +145,8 @@ async def get_user(engine: Engine, user_id: int) -> StaffAccount:
 
 
 async def set_user_active(engine: Engine, user_id: int, active: bool, actor: Actor) -> None:
-    """Deactivate (signs the user out everywhere) or reactivate an account."""
+    """Deactivate (signs the user out everywhere and revokes their API tokens, which a
+    reactivation does not bring back) or reactivate an account."""
     from survey_server.staff_tables import StaffSession
 
     user = await get_user(engine, user_id)
@@ -153,6 +156,7 @@ async def set_user_active(engine: Engine, user_id: int, active: bool, actor: Act
         await StaffUser.update({StaffUser.active: active}).where(StaffUser.id == user_id)
         if not active:
             await StaffSession.delete().where(StaffSession.user == user_id)
+            await _revoke_api_tokens(user_id)
         await audit.record(
             actor,
             "user.activate" if active else "user.deactivate",
@@ -167,35 +171,49 @@ def _now() -> int:
     return int(time.time())
 
 
-async def _throttle(email: str, address: str) -> None:
-    since = _now() - THROTTLE_WINDOW_S
-    by_account = await LoginFailure.count().where(
-        (LoginFailure.email == email) & (LoginFailure.at > since)
-    )
-    by_address = await LoginFailure.count().where(
-        (LoginFailure.address == address) & (LoginFailure.at > since)
-    )
-    if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
-        minutes = THROTTLE_WINDOW_S // 60
-        raise ThrottledError(
-            f"too many failed sign-ins; wait {minutes} minutes and try again, "
-            "or ask an administrator to reset your password",
-            retry_after=THROTTLE_WINDOW_S,
+async def _count_attempt(engine: Engine, email: str, address: str) -> None:
+    """Record this attempt as a failure before the password is checked, and refuse it
+    when it is one too many (a right password deletes the account's failures again).
+
+    INSERT then COUNT in one write transaction, serialised per database: SQLite's
+    `BEGIN IMMEDIATE` holds the write lock, and on PostgreSQL the transaction first locks
+    the table against other writers. So of many concurrent guesses exactly the allowed
+    number reach the password check, however many server processes take them.
+    """
+    now = _now()
+    since = now - THROTTLE_WINDOW_S
+    async with write_transaction(engine):
+        if not isinstance(engine, SQLiteEngine):
+            await engine.run_querystring(
+                QueryString('LOCK TABLE "login_failure" IN SHARE ROW EXCLUSIVE MODE')
+            )
+        # Old failures no longer count: keep the table small.
+        await LoginFailure.delete().where(LoginFailure.at <= since)
+        await LoginFailure.insert(LoginFailure(email=email, address=address, at=now))
+        by_account = await LoginFailure.count().where(
+            (LoginFailure.email == email) & (LoginFailure.at > since)
         )
+        by_address = await LoginFailure.count().where(
+            (LoginFailure.address == address) & (LoginFailure.at > since)
+        )
+        if by_account > MAX_FAILURES_PER_ACCOUNT or by_address > MAX_FAILURES_PER_ADDRESS:
+            minutes = THROTTLE_WINDOW_S // 60
+            # Raising rolls the attempt back: a refused attempt does not extend the wait.
+            raise ThrottledError(
+                f"too many failed sign-ins; wait {minutes} minutes and try again, "
+                "or ask an administrator to reset your password",
+                retry_after=THROTTLE_WINDOW_S,
+            )
 
 
 async def authenticate(engine: Engine, email: str, password: str, address: str) -> StaffAccount:
     """The account for these credentials; failures are counted (per account, per address)."""
     email = normalise_email(email)[:254]
     address = address[:64]
-    await _throttle(email, address)
+    await _count_attempt(engine, email, address)
     row = await StaffUser.select().where(StaffUser.email == email).first()
     valid = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
     if row is None or not valid or not row["active"]:
-        async with write_transaction(engine):
-            await LoginFailure.insert(LoginFailure(email=email, address=address, at=_now()))
-            # Old failures no longer count: keep the table small.
-            await LoginFailure.delete().where(LoginFailure.at < _now() - THROTTLE_WINDOW_S)
         raise SignInError("the e-mail address or the password is not right")
     async with write_transaction(engine):
         await LoginFailure.delete().where(LoginFailure.email == email)
@@ -205,7 +223,8 @@ async def authenticate(engine: Engine, email: str, password: str, address: str) 
 async def change_password(
     engine: Engine, user: StaffAccount, current: str, new: str, *, keep_session: str | None
 ) -> None:
-    """Needs the current password; signs out the user's other sessions."""
+    """Needs the current password; signs out the user's other sessions and revokes their
+    API tokens (a token made with a leaked password must not outlive it)."""
     from survey_server.staff_tables import StaffSession
 
     row = await StaffUser.select(StaffUser.password_hash).where(StaffUser.id == user.id).first()
@@ -219,7 +238,14 @@ async def change_password(
         if keep_session is not None:
             others = others.where(StaffSession.id_hash != keep_session)
         await others
+        await _revoke_api_tokens(user.id)
         await audit.record(user.actor, "user.password", "user", user.id)
+
+
+async def _revoke_api_tokens(user_id: int) -> None:
+    await ApiToken.update({ApiToken.revoked: True}).where(
+        (ApiToken.user == user_id) & (ApiToken.revoked == False)  # noqa: E712
+    )
 
 
 # -- memberships and access --------------------------------------------------------
