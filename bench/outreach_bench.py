@@ -76,7 +76,7 @@ async def _seed(database_url: str, folder: Path) -> list[str]:
             engine, pilot.id, "pre", "invitation", send_at=now, now=now
         )
         await outreach.queue_batch(
-            engine, user.actor, batch, send_at=now, now=now, sender="a@b.org"
+            engine, user.actor, batch, send_at=now, now=now, sender="a@b.org", link_key=key
         )
         await engine.run_querystring(
             QueryString('UPDATE "outbox" SET "state" = {}, "sent_at" = {}', "sent", now - 3 * DAY)
@@ -94,8 +94,10 @@ async def _seed(database_url: str, folder: Path) -> list[str]:
 
 async def _queue_reminders(database_url: str) -> int:
     from survey_server.connection import connected
+    from survey_server.outreach_settings import OutreachSettings
     from survey_server.services import outreach
     from survey_server.services.audit import Actor
+    from survey_server.services.outreach_keys import server_key
 
     async with connected(database_url) as engine:
         now = outreach.now_s()
@@ -103,8 +105,15 @@ async def _queue_reminders(database_url: str) -> int:
         batch = await outreach.plan_batch(
             engine, rows[0]["id"], "pre", "reminder", send_at=now, now=now
         )
+        key = server_key(OutreachSettings(secret_key=SECRET), database_url)
         return await outreach.queue_batch(
-            engine, Actor(None, "benchmark"), batch, send_at=now, now=now, sender="a@b.org"
+            engine,
+            Actor(None, "benchmark"),
+            batch,
+            send_at=now,
+            now=now,
+            sender="a@b.org",
+            link_key=key,
         )
 
 

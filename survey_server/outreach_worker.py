@@ -35,6 +35,7 @@ from survey_server.services import outbox, outreach
 from survey_server.services.contacts import PilotFacts, pilot_facts
 from survey_server.services.mail_templates import MailText, pilot_texts, render
 from survey_server.services.outreach_keys import link_token, opt_out_token, server_key
+from survey_server.services.sealed import is_sealed, unseal
 from survey_server.services.tokens import hash_token
 from survey_server.settings import Settings
 
@@ -144,7 +145,7 @@ class OutreachWorker:
     async def plan_reminders(self) -> int:
         self._last_plan = self.clock()
         return await outreach.plan_automatic_reminders(
-            self.engine, now=self.now(), sender=self.options.mail_from
+            self.engine, now=self.now(), sender=self.options.mail_from, link_key=self.key
         )
 
     async def run_once(self) -> int:
@@ -226,7 +227,9 @@ class OutreachWorker:
 
     def _link(self, item: outbox.Pending, facts: PilotFacts) -> str | None:
         if facts.anonymous:
-            return item.link_token or None
+            if is_sealed(item.link_token):
+                return unseal(self.key, outreach.OUTBOX_LINK, item.link_token)
+            return item.link_token or None  # queued before links were sealed
         token = link_token(self.key, item.link_seed)
         if item.participant_hash != hash_token(token):
             return None

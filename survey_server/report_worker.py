@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from piccolo.engine.base import Engine
 
 from pilotkit.errors import PilotkitError
-from survey_server.services import report_jobs, schedule
+from survey_server.services import report_jobs, schedule, staff_pilots
 from survey_server.services.report_inputs import export_pilot_inputs, pilot_report_request
 from survey_server.settings import Settings
 
@@ -128,6 +128,7 @@ class ReportWorker:
                 if time.monotonic() - last_sweep > SWEEP_S:
                     last_sweep = time.monotonic()
                     await report_jobs.fail_abandoned(self.engine)
+                    await staff_pilots.purge_expired_batches(self.engine)
                 if time.monotonic() - self._last_schedule >= min(SCHEDULE_S, self.poll_interval):
                     self._last_schedule = time.monotonic()
                     await self.apply_schedule()

@@ -56,7 +56,13 @@ async def send_invitations(engine: Engine, settings: Settings, pilot_id: int, wa
     if batch.blocked:
         return 0
     await outreach.queue_batch(
-        engine, DEMO_ACTOR, batch, send_at=now, now=now, sender=settings.outreach.mail_from
+        engine,
+        DEMO_ACTOR,
+        batch,
+        send_at=now,
+        now=now,
+        sender=settings.outreach.mail_from,
+        link_key=server_key(settings.outreach, settings.database_url),
     )
     fast = replace(settings, outreach=replace(settings.outreach, rate_per_s=0))
     worker = OutreachWorker(engine, fast)

@@ -35,6 +35,7 @@ from survey_server.services import audit
 from survey_server.services.audit import Actor
 from survey_server.services.contacts import PilotFacts, pilot_facts
 from survey_server.services.mail_templates import KINDS, MailText, digest, pilot_texts
+from survey_server.services.sealed import seal
 from survey_server.services.tokens import hash_token, new_pseudonym, new_token
 from survey_server.services.waves import WaveInfo
 from survey_server.tables import Participant, Wave
@@ -45,6 +46,8 @@ DEFAULT_GAP_DAYS = 3
 MAX_REMINDERS = 10
 MAX_GAP_DAYS = 60
 FINAL = ("sent", "failed", "cancelled")
+#: What an anonymous pilot's queued link is sealed for (`services.sealed`).
+OUTBOX_LINK = "outbox link"
 
 
 class SendFieldsError(InvalidInputError):
@@ -283,9 +286,14 @@ async def queue_batch(
     send_at: int,
     now: int,
     sender: str,
+    link_key: bytes,
     automatic: bool = False,
 ) -> int:
-    """Queue one message per recipient in one transaction; returns how many were queued."""
+    """Queue one message per recipient in one transaction; returns how many were queued.
+
+    An anonymous pilot's message carries a new link, kept in the outbox until it is sent,
+    sealed with the installation's key (`link_key`): a copy of the database opens no form.
+    """
     if batch.blocked:
         raise ConflictError(batch.blocked)
     facts, wave = batch.facts, batch.wave
@@ -323,7 +331,8 @@ async def queue_batch(
             for i in part:
                 contact_id, sequence = rows[i]
                 values.extend((facts.id, batch_id, wave.id, contact_id, batch.kind, sequence))
-                values.extend((message_ids[i], send_at, tokens[i], now))
+                sealed = seal(link_key, OUTBOX_LINK, tokens[i]) if tokens[i] else ""
+                values.extend((message_ids[i], send_at, sealed, now))
             placeholders = ", ".join(
                 ["({}, {}, {}, {}, {}, {}, {}, 'queued', 0, {}, {}, {})"] * len(part)
             )
@@ -404,6 +413,7 @@ async def send_batch(
     send_at: int | None,
     previewed_digest: str,
     sender: str,
+    link_key: bytes,
     now: int | None = None,
 ) -> int:
     """Queue what the preview showed; refused when the wording changed since."""
@@ -414,10 +424,14 @@ async def send_batch(
         raise ConflictError(
             "the wording changed since the preview was shown: look at the preview again"
         )
-    return await queue_batch(engine, actor, batch, send_at=when, now=now, sender=sender)
+    return await queue_batch(
+        engine, actor, batch, send_at=when, now=now, sender=sender, link_key=link_key
+    )
 
 
-async def plan_automatic_reminders(engine: Engine, *, now: int, sender: str) -> int:
+async def plan_automatic_reminders(
+    engine: Engine, *, now: int, sender: str, link_key: bytes
+) -> int:
     """Queue the reminders every automatic plan calls for now; returns messages queued."""
     queued = 0
     for row in await ReminderPlan.select().where(ReminderPlan.automatic == True):  # noqa: E712
@@ -431,7 +445,14 @@ async def plan_automatic_reminders(engine: Engine, *, now: int, sender: str) -> 
             continue
         actor = Actor(row["updated_by"], f"automatic reminders set by {row['updated_by_email']}")
         queued += await queue_batch(
-            engine, actor, batch, send_at=now, now=now, sender=sender, automatic=True
+            engine,
+            actor,
+            batch,
+            send_at=now,
+            now=now,
+            sender=sender,
+            link_key=link_key,
+            automatic=True,
         )
     return queued
 

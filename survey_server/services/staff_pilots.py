@@ -2,7 +2,10 @@
 
 Links are shown only once (the database keeps a hash). Issuing a batch keeps its links in
 `invitation_batch` for BATCH_TTL_S so the manager can download the CSV and print the QR
-sheet right after issuing; expired batches are purged on every issue and read.
+sheet right after issuing. They are sealed with the batch's key (`services.sealed`),
+which is in the issuer's address bar and nowhere in the database (only its hash, to find
+the row): a copy of the database opens no form. Expired batches are purged on every
+issue and read, and by the background worker's sweep.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount, visible_pilot_ids
 from survey_server.services.invitations import invite
 from survey_server.services.pilots import PilotSummary, create_pilot, get_pilot, set_wave_status
+from survey_server.services.sealed import seal, unseal
 from survey_server.services.tokens import hash_token, new_token
 from survey_server.staff_tables import InvitationBatch, Membership
 from survey_server.tables import Participant, Pilot, Wave
@@ -184,8 +188,29 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def _purge_batches() -> None:
-    await InvitationBatch.delete().where(InvitationBatch.expires_at < int(time.time()))
+_SEALED_LINKS = "invitation links"
+
+
+def _sealed_links(key: str, links: list[list[str]]) -> str:
+    """The batch's links as the JSON text stored in `invitation_batch.links`."""
+    return msgspec.json.encode(
+        seal(key.encode(), _SEALED_LINKS, msgspec.json.encode(links).decode())
+    ).decode()
+
+
+async def _purge_batches() -> int:
+    deleted = (
+        await InvitationBatch.delete()
+        .where(InvitationBatch.expires_at < int(time.time()))
+        .returning(InvitationBatch.id)
+    )
+    return len(deleted)
+
+
+async def purge_expired_batches(engine: Engine) -> int:
+    """Delete the batches whose hour is over (the background worker's sweep); how many."""
+    async with write_transaction(engine):
+        return await _purge_batches()
 
 
 async def issue_links(
@@ -210,7 +235,7 @@ async def issue_links(
                 key_hash=_key_hash(key),
                 pilot=pilot.id,
                 user=user.id,
-                links=msgspec.json.encode(links).decode(),
+                links=_sealed_links(key, links),
                 expires_at=int(time.time()) + BATCH_TTL_S,
             )
         )
@@ -227,7 +252,8 @@ async def issue_links(
 
 async def batch_links(engine: Engine, user: StaffAccount, pilot_id: int, key: str) -> list[Link]:
     """The links of a batch this user issued, while it lasts."""
-    await _purge_batches()
+    async with write_transaction(engine):
+        await _purge_batches()
     row = (
         await InvitationBatch.select(InvitationBatch.links)
         .where(
@@ -242,10 +268,13 @@ async def batch_links(engine: Engine, user: StaffAccount, pilot_id: int, key: st
             "these links are no longer available (they are kept for one hour after issuing); "
             "reissue the links you still need"
         )
-    links = row["links"]
-    if isinstance(links, str):
-        links = msgspec.json.decode(links)
-    return [Link(p, w, u) for p, w, u in links]
+    stored = row["links"]
+    if isinstance(stored, str):
+        stored = msgspec.json.decode(stored)
+    opened = unseal(key.encode(), _SEALED_LINKS, stored) if isinstance(stored, str) else None
+    if opened is None:
+        raise NotFoundError("these links cannot be read; reissue the links you still need")
+    return [Link(p, w, u) for p, w, u in msgspec.json.decode(opened)]
 
 
 async def reissue_link(
@@ -275,7 +304,7 @@ async def reissue_link(
                 key_hash=_key_hash(key),
                 pilot=pilot_id,
                 user=user.id,
-                links=msgspec.json.encode([[participant_id, wave, link]]).decode(),
+                links=_sealed_links(key, [[participant_id, wave, link]]),
                 expires_at=int(time.time()) + BATCH_TTL_S,
             )
         )

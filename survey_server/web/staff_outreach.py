@@ -447,6 +447,7 @@ async def send(request: Request, state: State, session: SignedIn, slug: FromPath
             send_at=send_at,
             previewed_digest=field(form, "digest"),
             sender=state.settings.outreach.mail_from,
+            link_key=_key(state),
         )
     except outreach.SendFieldsError as exc:
         return await _preview_page(

@@ -88,6 +88,7 @@ class Harness:
             send_at=kwargs.get("send_at"),
             previewed_digest=batch.digest,
             sender=self.settings.outreach.mail_from,
+            link_key=self.key,
             now=now,
         )
 

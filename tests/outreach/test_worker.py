@@ -193,7 +193,7 @@ def test_reminders_follow_the_plan_on_a_movable_clock(
             )
             h.clock.advance(DAY + 60)
             queued = await outreach.plan_automatic_reminders(
-                h.engine, now=int(h.clock()), sender="pilots@city.example.org"
+                h.engine, now=int(h.clock()), sender="pilots@city.example.org", link_key=h.key
             )
             assert queued == 2
             await set_wave_status(h.engine, "crm", "pre", "closed")

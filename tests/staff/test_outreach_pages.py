@@ -28,7 +28,9 @@ async def seed_outreach(site: StaffSite, engine: Any, user: Any, pilot_id: int) 
     await contacts.add_contact(engine, user.actor, pilot_id, key, email=f"c{pilot_id}@example.org")
     now = outreach.now_s()
     batch = await outreach.plan_batch(engine, pilot_id, "pre", "invitation", send_at=now, now=now)
-    await outreach.queue_batch(engine, user.actor, batch, send_at=now, now=now, sender="a@b.org")
+    await outreach.queue_batch(
+        engine, user.actor, batch, send_at=now, now=now, sender="a@b.org", link_key=key
+    )
     worker = OutreachWorker(engine, settings)
     await worker.drain()
     await worker.transport.close()
