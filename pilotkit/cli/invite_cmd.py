@@ -42,6 +42,8 @@ def invite(slug: str, count: int, out: Path, wave: str | None) -> None:
         writer = csv.writer(handle)
         writer.writerow(["participant_id", "wave", "token", "url"])
         for i in invitations:
-            writer.writerow([i.participant_id, i.wave, i.token, f"{base_url}/f/{i.token}"])
+            # An anonymous pilot's links (the only ones with a wave) name nobody.
+            participant = "" if i.wave else i.participant_id
+            writer.writerow([participant, i.wave, i.token, f"{base_url}/f/{i.token}"])
     scope = f"wave '{invitations[0].wave}'" if invitations[0].wave else "both waves"
     click.echo(f"wrote {len(invitations)} links for pilot '{slug}' ({scope}) to {out}")

@@ -23,7 +23,7 @@ from piccolo.querystring import QueryString
 
 from pilotkit.instruments import Instrument, available_instruments, load_instrument_file
 from survey_server.database import write_transaction
-from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount, visible_pilot_ids
 from survey_server.services.invitations import invite
@@ -221,14 +221,21 @@ async def issue_links(
     base_url: str,
     wave: str | None = None,
 ) -> str:
-    """Issue `count` links; returns the key of the batch that shows them for an hour."""
+    """Issue `count` links; returns the key of the batch that shows them for an hour.
+
+    An anonymous pilot's batch keeps no participant ids, and neither does its audit entry:
+    whoever hands out the cards cannot tie a person to an exported `participant_id`.
+    """
     if count < 1 or count > MAX_BATCH:
         raise InvalidInputError(f"number of links: between 1 and {MAX_BATCH}, not {count}")
     pilot = await get_pilot(engine, slug)
     key = secrets.token_urlsafe(24)
     async with write_transaction(engine):
         invitations = await invite(engine, slug, count, wave=wave or None)
-        links = [[i.participant_id, i.wave, f"{base_url}/f/{i.token}"] for i in invitations]
+        links = [
+            ["" if pilot.anonymous else i.participant_id, i.wave, f"{base_url}/f/{i.token}"]
+            for i in invitations
+        ]
         await _purge_batches()
         await InvitationBatch.insert(
             InvitationBatch(
@@ -245,7 +252,11 @@ async def issue_links(
             "invitation_batch",
             f"{count} links",
             pilot=pilot.id,
-            after={"participants": [i.participant_id for i in invitations], "wave": wave or ""},
+            after=(
+                {"links": count, "wave": wave or ""}
+                if pilot.anonymous
+                else {"participants": [i.participant_id for i in invitations], "wave": wave or ""}
+            ),
         )
     return key
 
@@ -281,7 +292,14 @@ async def reissue_link(
     engine: Engine, user: StaffAccount, pilot_id: int, participant_id: str, base_url: str
 ) -> str:
     """A new link for a participant who lost theirs; the old one stops working at once.
-    Returns the key of a one-link batch."""
+    Returns the key of a one-link batch. Anonymous pilots refuse: nobody is meant to know
+    whose link is whose, so there is no participant id to reissue by."""
+    anonymous = await Pilot.select(Pilot.anonymous).where(Pilot.id == pilot_id).first()
+    if anonymous is not None and anonymous["anonymous"]:
+        raise ConflictError(
+            "links of an anonymous pilot cannot be reissued by participant id; "
+            "issue a new link instead"
+        )
     participant_id = participant_id.strip()
     row = (
         await Participant.select(Participant.id, Participant.wave.name)

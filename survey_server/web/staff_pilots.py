@@ -264,7 +264,10 @@ async def invitation_sheet(
             "wave": link.wave,
             "url": link.url,
             "qr": segno.make(link.url, error="m").svg_inline(
-                scale=3, title=f"QR code of the link for {link.participant_id}"
+                scale=3,
+                title=f"QR code of the link for {link.participant_id}"
+                if link.participant_id
+                else "QR code of the link",
             ),
         }
         for link in links

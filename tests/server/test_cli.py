@@ -113,6 +113,7 @@ def test_anonymous_pilot_links_are_per_wave(database_url, tmp_path):
     _ok(database_url, "waves", "open", "anon", "pre")
     _ok(database_url, "invite", "anon", "--count", "2", "--out", str(out))
     assert {r["wave"] for r in csv.DictReader(out.open())} == {"pre"}
+    assert {r["participant_id"] for r in csv.DictReader(out.open())} == {""}  # names nobody
     _ok(database_url, "invite", "anon", "--count", "1", "--out", str(out), "--wave", "post")
     assert {r["wave"] for r in csv.DictReader(out.open())} == {"post"}
 
