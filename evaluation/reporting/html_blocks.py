@@ -8,7 +8,6 @@ language (`lang`, see `evaluation.reporting.i18n`).
 
 from __future__ import annotations
 
-import html
 import platform
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ import pandas as pd
 from evaluation.reporting.colours import LIGHT_TONES, UNCLEAR, VERDICT_TONES
 from evaluation.reporting.i18n import Messages, texts
 from evaluation.reporting.reasons import reasons_by_area
+from evaluation.reporting.safe_text import escaped
 from evaluation.reporting.tables import headline
 from evaluation.result import EvaluationResult
 from pilotkit.instruments import Instrument
@@ -28,7 +28,8 @@ _LIGHT = {light: (tone.text, tone.symbol) for light, tone in LIGHT_TONES.items()
 
 
 def e(value: object) -> str:
-    return html.escape(str(value))
+    """A data text inside these HTML blocks (`safe_text.escaped`)."""
+    return escaped(value)
 
 
 def report_css() -> str:

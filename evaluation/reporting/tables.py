@@ -27,6 +27,7 @@ from evaluation.notes import GENERAL, note_dimensions
 from evaluation.prepare import prepare_answers
 from evaluation.reporting.i18n import texts
 from evaluation.reporting.reasons import readiness_reasons
+from evaluation.reporting.safe_text import markdown_text
 from evaluation.result import EvaluationResult
 from evaluation.scoring import scores_frame
 from pilotkit.instruments import Instrument
@@ -408,7 +409,7 @@ def bullet_list(lines: Sequence[str], lang: str = "en") -> str:
     """Markdown bullets (for `IPython.display.Markdown`)."""
     if not lines:
         return f"- {texts(lang)('words.none')}"
-    return "\n".join(f"- {line}" for line in lines)
+    return "\n".join(f"- {markdown_text(line)}" for line in lines)
 
 
 def attrition_text(result: EvaluationResult, instrument: Instrument, lang: str) -> str:
@@ -432,7 +433,7 @@ def attrition_text(result: EvaluationResult, instrument: Instrument, lang: str) 
     if attrition.comparisons and not differing:
         text += m("attrition.alike")
     elif differing:
-        names = ", ".join(_label(instrument, c.dimension, lang) for c in differing)
+        names = ", ".join(markdown_text(_label(instrument, c.dimension, lang)) for c in differing)
         text += m("attrition.differ", names=names)
     return text
 
