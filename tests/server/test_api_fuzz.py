@@ -11,10 +11,9 @@ from tests.server.live import live_server, seed_pilot
 
 
 @pytest.mark.slow
-def test_no_server_errors_on_generated_requests(tmp_path):
+def test_no_server_errors_on_generated_requests(database_url):
     import schemathesis
 
-    database_url = f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"
     tokens = seed_pilot(database_url, ALL_TYPES, 5)
     with live_server(database_url) as base:
         schema = schemathesis.openapi.from_url(f"{base}/schema/openapi.json")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -36,10 +35,9 @@ def _analyst_token(database_url: str) -> str:
 
 
 @pytest.mark.slow
-def test_staff_api_never_answers_5xx(tmp_path: Path) -> None:
+def test_staff_api_never_answers_5xx(database_url: str) -> None:
     import schemathesis
 
-    database_url = f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"
     links = seed_pilot(database_url, PILOT_CORE, 3)
     token = _analyst_token(database_url)
     with live_server(database_url) as base:
