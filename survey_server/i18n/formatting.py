@@ -12,6 +12,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_skeleton
+from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as babel_percent
 
@@ -52,3 +54,19 @@ def format_date(value: date | datetime, lang: str, width: str = "medium") -> str
 def format_datetime(value: datetime, lang: str, width: str = "medium") -> str:
     """A date and time as given (the platform shows UTC and says so beside it)."""
     return babel_datetime(value, format=width, locale=locale_of(lang))
+
+
+def format_day(value: date | datetime | str | None, lang: str) -> str:
+    """A short day with the month's name in the language (`4 dic 2026`, `Dec 4, 2026`);
+    anything that is not a date is shown as it is."""
+    if not isinstance(value, date):
+        return "" if value is None else str(value)
+    day = value.date() if isinstance(value, datetime) else value
+    return format_skeleton("yMMMd", day, locale=locale_of(lang))
+
+
+def format_moment(value: datetime | str | None, lang: str) -> str:
+    """A day and a 24-hour time (`4 dic 2026, 19:05`): staff pages add "UTC" themselves."""
+    if not isinstance(value, datetime):
+        return "" if value is None else str(value)
+    return f"{format_day(value, lang)}, {babel_time(value, 'HH:mm', locale=locale_of(lang))}"

@@ -124,6 +124,16 @@ def _code(text: str) -> Markup:
     return Markup("<code>%s</code>") % text
 
 
+@pass_context
+def _format_day(ctx: Context, value: Any) -> str:
+    return formatting.format_day(value, page_language(ctx))
+
+
+@pass_context
+def _format_moment(ctx: Context, value: Any) -> str:
+    return formatting.format_moment(value, page_language(ctx))
+
+
 def install(environment: Environment) -> None:
     """Add the i18n extension (for `{% trans %}` and extraction) and the per-page callables."""
     environment.add_extension("jinja2.ext.i18n")
@@ -139,6 +149,8 @@ def install(environment: Environment) -> None:
         format_date=_format_date,
         format_datetime=_format_datetime,
         code=_code,
+        format_day=_format_day,
+        format_moment=_format_moment,
         platform_status=_platform_status,
         platform_languages=_platform_languages,
     )

@@ -4,8 +4,8 @@ would never see.
 A template is read with Jinja's own lexer; every `{{ }}`/`{% %}`/`{# #}` becomes a
 placeholder, tags (with their attributes), scripts, styles and `<code>` are removed, and
 what is left must hold no words. Attributes people read (`aria-label`, `title`,
-`placeholder`, `alt`) are checked too. Names never translated (the product, file formats,
-standards) are allowed.
+`placeholder`, `alt`, `data-label`) are checked too. Names never translated (the product,
+file formats, standards) are allowed.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ KEEP = {
     "ID",
     "URL",
 }
-READ_ATTRIBUTES = re.compile(r'\b(aria-label|title|placeholder|alt)="([^"]*)"')
+READ_ATTRIBUTES = re.compile(r'\b(aria-label|title|placeholder|alt|data-label)="([^"]*)"')
 TAG = re.compile(r"<[^>]*>", re.S)
 RAW_BLOCKS = re.compile(r"<(script|style|code)\b.*?</\1>", re.S | re.I)
 ENTITY = re.compile(r"&[a-zA-Z]+;|&#\d+;")

@@ -71,3 +71,14 @@ def test_the_informal_register_changes_only_its_texts():
 def test_language_names_are_their_own():
     assert language_name("es") == "Español" and language_name("ar") == "العربية"
     assert language_name("zh-Hant") == "中文 (繁體)"
+
+
+def test_staff_dates_name_the_month_in_the_page_language():
+    from datetime import datetime
+
+    from survey_server.i18n.formatting import format_day, format_moment
+
+    moment = datetime(2026, 12, 4, 19, 5)
+    assert format_day(moment, "es") == "4 dic 2026" and format_day(moment, "en") == "Dec 4, 2026"
+    assert format_moment(moment, "es") == "4 dic 2026, 19:05"
+    assert format_day("not a date", "es") == "not a date" and format_moment(None, "en") == ""
