@@ -95,3 +95,30 @@ def test_phone_walkthrough_in_another_script(tmp_path, lang):
         expect(html).to_have_attribute("dir", words["dir"])
         assert _serious(page) == []
         browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_platform_language_renders_and_passes_axe(tmp_path):
+    """A page made of the platform's own texts (a link that is not valid) in each
+    catalog's language: its script renders, its language is declared, axe is clean."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from survey_server.i18n import Translator
+    from survey_server.i18n.gettext_catalogs import catalog_codes
+
+    database_url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+    seed_pilot(database_url, REPO_ROOT / "instruments" / "pilot-core.yaml", 1)  # a schema
+    with live_server(database_url) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        page = context.new_page()
+        for code in catalog_codes():
+            page.goto(f"{base}/f/no-such-link?lang={code}")
+            expect(page.locator("html")).to_have_attribute("lang", code)
+            title = Translator(code)("message.unknown.title")
+            expect(page.get_by_role("heading", name=title)).to_be_visible()
+            assert _serious(page) == [], code
+        browser.close()
