@@ -32,6 +32,38 @@ def e(value: object) -> str:
     return escaped(value)
 
 
+def written(text: str, language: str, lang: str) -> str:
+    """A text from the data (a note, a quote) as it was written, marked with its
+    `language`: the `lang` attribute, and the language's name when it is not the
+    report's (`lang`), so a reader knows the words were not translated."""
+    if not language:
+        return e(text)
+    marked = f'<span lang="{e(language)}">{e(text)}</span>'
+    if language == lang:
+        return marked
+    from babel import Locale
+
+    try:
+        name = Locale.parse(lang).languages.get(language, language)
+    except (ValueError, TypeError):
+        name = language
+    return (
+        f'{marked} <span class="small">({e(texts(lang)("words.written_in", language=name))})</span>'
+    )
+
+
+def _reason_html(
+    reason: str, quoted: tuple[str, str] | None, notes_language: str, lang: str
+) -> str:
+    """One reason; a quoted note stays as written, marked with its language."""
+    if quoted is None:
+        return e(reason)
+    lead, note = quoted
+    prefix = texts(lang)("reasons.concern_detail", text="")
+    end = "" if note.endswith((".", "!", "?")) else "."
+    return f"{e(lead)}{e(prefix)}{written(note, notes_language, lang)}{end}"
+
+
 def report_css() -> str:
     return """<style>
 .pk img, .jp-RenderedImage img, .jp-RenderedSVG img { max-width: 100%; height: auto; }
@@ -92,6 +124,7 @@ def headline_block(
     lang: str,
     *,
     context: str = "",
+    notes_language: str = "",
 ) -> str:
     """The first screen: pilot, verdict in words, the reasons, the areas of concern;
     `context` (see `report_context`) under the title."""
@@ -99,7 +132,9 @@ def headline_block(
     head = headline(result, instrument, lang)
     colour, symbol = _VERDICT_STYLE[head.verdict]
     design = result.design
-    why, concern_html = _reasons_html(result, instrument, lang, head.reasons)
+    why, concern_html = _reasons_html(
+        result, instrument, lang, head.reasons, notes_language or instrument.default_language
+    )
     title = instrument.text(instrument.title, lang)
     n_before = design.n[design.baseline]
     both = m("headline.both", n=design.n_paired) if design.n_paired else ""
@@ -125,7 +160,11 @@ def headline_block(
 
 
 def _reasons_html(
-    result: EvaluationResult, instrument: Instrument, lang: str, ready_reasons: list[str]
+    result: EvaluationResult,
+    instrument: Instrument,
+    lang: str,
+    ready_reasons: list[str],
+    notes_language: str,
 ) -> tuple[str, str]:
     """ "Why" and "Areas of concern": every reason once, grouped by the area it concerns.
 
@@ -146,7 +185,15 @@ def _reasons_html(
     areas = [g for g in groups if g.dimension is not None]
     parts = []
     if pilot_wide:
-        parts.append("<ul>" + "".join(f"<li>{e(r)}</li>" for r in pilot_wide[0].reasons) + "</ul>")
+        group = pilot_wide[0]
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li>{_reason_html(r, q, notes_language, lang)}</li>"
+                for r, q in zip(group.reasons, group.notes, strict=True)
+            )
+            + "</ul>"
+        )
     if areas:
         names = m.join([g.label for g in areas])
         parts.append(f"<p>{e(m.plural('headline.areas_named', len(areas), names=names))}</p>")
@@ -159,7 +206,10 @@ def _reasons_html(
     sections = []
     for group in areas:
         colour, symbol = _VERDICT_STYLE.get(group.verdict, _VERDICT_STYLE["conditional"])
-        items = "".join(f"<li>{e(r)}</li>" for r in group.reasons)
+        items = "".join(
+            f"<li>{_reason_html(r, q, notes_language, lang)}</li>"
+            for r, q in zip(group.reasons, group.notes, strict=True)
+        )
         sections.append(
             f'<h3><span style="color:{colour}" aria-hidden="true">{symbol}</span> '
             f"{e(group.label)}</h3><ul>{items}</ul>"
@@ -254,8 +304,11 @@ def _word(m: Messages, group: str, code: str) -> str:
     return m.get(f"{group}.{code}", code)
 
 
-def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") -> str:
-    """Quotes (area and severity only, never a name) and the follow-up actions."""
+def quotes_block(
+    quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en", *, notes_language: str = ""
+) -> str:
+    """Quotes (area and severity only, never a name) and the follow-up actions, in the
+    words people used, marked with their language (`notes_language`)."""
     m = texts(lang)
     parts = ['<div class="pk">']
     if len(quotes):
@@ -263,11 +316,11 @@ def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") 
         for row in quotes.itertuples(index=False):
             concern = m("focus.quote_concern", severity=_word(m, "severity", row.severity))
             parts.append(
-                f'<blockquote>“{e(row.quote)}”<br><span class="small">'
-                f"{e(row.label)} · {e(concern)}</span></blockquote>"
+                f"<blockquote>“{written(row.quote, notes_language, lang)}”"
+                f'<br><span class="small">{e(row.label)} · {e(concern)}</span></blockquote>'
                 if row.severity != "none"
-                else f'<blockquote>“{e(row.quote)}”<br><span class="small">{e(row.label)}'
-                "</span></blockquote>"
+                else f"<blockquote>“{written(row.quote, notes_language, lang)}”"
+                f'<br><span class="small">{e(row.label)}</span></blockquote>'
             )
     if len(actions):
         head = "".join(
@@ -279,7 +332,7 @@ def quotes_block(quotes: pd.DataFrame, actions: pd.DataFrame, lang: str = "en") 
         for row in actions.itertuples(index=False):
             parts.append(
                 f"<tr><td>{e(row.label)}</td><td>{e(_word(m, 'severity', row.severity))}</td>"
-                f"<td>{e(row.action)}</td></tr>"
+                f"<td>{written(row.action, notes_language, lang)}</td></tr>"
             )
         parts.append("</tbody></table>")
     parts.append("</div>")

@@ -116,12 +116,19 @@ def finding_text(finding: Finding, labels: Mapping[str, str], m: Messages) -> st
             n_completers=v["n_completers"],
         )
     if rule.endswith("_concern"):
-        names = m("reasons.names_separator").join(labels.get(d, d) for d in v["dimensions"])
-        text = m("reasons.concern", severity=m(f"severity.{v['severity']}"), names=names)
-        if v["text"]:
-            text += m("reasons.concern_detail", text=v["text"])
+        lead, note = concern_parts(finding, labels, m)
+        text = lead + (m("reasons.concern_detail", text=note) if note else "")
         return text if text.endswith((".", "!", "?")) else text + "."
     return finding.reason
+
+
+def concern_parts(finding: Finding, labels: Mapping[str, str], m: Messages) -> tuple[str, str]:
+    """A focus-group concern's reason in two parts: the report's words ("Focus groups
+    raised a major concern about X") and the note as the facilitator wrote it."""
+    v = finding.values
+    names = m("reasons.names_separator").join(labels.get(d, d) for d in v["dimensions"])
+    lead = m("reasons.concern", severity=m(f"severity.{v['severity']}"), names=names)
+    return lead, str(v.get("text") or "")
 
 
 def readiness_reasons(
@@ -155,12 +162,17 @@ def areas_of_concern(
 
 @dataclass(frozen=True)
 class AreaReasons:
-    """The reasons of the verdict that concern one area (`dimension` None: the whole pilot)."""
+    """The reasons of the verdict that concern one area (`dimension` None: the whole pilot).
+
+    `notes[i]` is the (lead, note) of `reasons[i]` when that reason quotes a focus-group
+    note as written (see `concern_parts`), else None.
+    """
 
     dimension: str | None
     label: str
     verdict: str  # the most severe verdict its reasons ask for
     reasons: list[str]
+    notes: list[tuple[str, str] | None]
 
 
 def reasons_by_area(
@@ -186,7 +198,13 @@ def reasons_by_area(
         key = finding.dimension
         if key not in groups:
             label = m("headline.pilot_wide") if key is None else titles.get(key, key)
-            groups[key] = AreaReasons(key, label, finding.verdict, [])
+            groups[key] = AreaReasons(key, label, finding.verdict, [], [])
         groups[key].reasons.append(text)
+        quoted = (
+            concern_parts(finding, labels, m)
+            if finding.rule.endswith("_concern") and finding.values
+            else None
+        )
+        groups[key].notes.append(quoted if quoted and quoted[1] else None)
     pilot_wide = [groups.pop(None)] if None in groups else []
     return pilot_wide + list(groups.values())

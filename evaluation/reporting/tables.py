@@ -572,3 +572,14 @@ def data_cutoff(responses: pd.DataFrame, waves: Sequence[str]) -> pd.Timestamp |
     when = pd.to_datetime(rows.loc[answered, "submitted_at"], utc=True, errors="coerce")
     latest = when.max()
     return None if pd.isna(latest) else latest
+
+
+def notes_language(notes: pd.DataFrame | None, instrument: Instrument) -> str:
+    """The language the focus-group notes are written in: their `language` column's most
+    common value when they have one, else the instrument's default language."""
+    if notes is not None and "language" in notes.columns:
+        given = notes["language"].dropna().astype(str).str.strip()
+        given = given[given != ""]
+        if len(given):
+            return str(given.mode().iloc[0])
+    return instrument.default_language

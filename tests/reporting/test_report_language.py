@@ -94,6 +94,7 @@ def _text(page: str) -> str:
     """What a reader sees: no style, scripts or tags."""
     page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
     page = re.sub(r'<html lang="[^"]*">', " ", page)
+    page = re.sub(r"</?span\b[^>]*>", "", page)  # a note marked with its language
     return html.unescape(page)
 
 
@@ -160,3 +161,12 @@ def test_unsupported_language_is_one_clear_error(pilot_files) -> None:
         "language 'fr' cannot be used: the instrument offers en, es, ar, zh, "
         "the report's texts exist in en, es" in line
     )
+
+
+def test_notes_stay_as_written_marked_with_their_language(spanish) -> None:
+    page = spanish.report_html.read_text(encoding="utf-8")
+    # the facilitators wrote in English (the instrument's default language): their
+    # words are kept, marked as English for readers and screen readers
+    assert '<span lang="en">Cases for three partner departments' in page
+    assert "(escrito en inglés)" in _text(page)
+    assert "Informe del " in _text(page) and " de 20" in _text(page)  # a date, Spanish way
