@@ -8,9 +8,10 @@
   drop-outs - completers), Holm-adjusted across the dimensions: a clear difference means
   the follow-up wave over-represents one kind of participant.
 
-Only meaningful when answers are linked person by person: for an anonymous instrument,
-or when no participant appears in both waves, the rate cannot be known and the result
-says so (`applicable: false`).
+A participant counts in a wave when they gave a measured answer there (free text alone
+does not count: `AnswerArrays.present`). Only meaningful when answers are linked person
+by person: for an anonymous instrument, or when no participant appears in both waves,
+the rate cannot be known and the result says so (`applicable: false`).
 """
 
 from __future__ import annotations
@@ -57,12 +58,15 @@ class Attrition:
 def analyse_attrition(answers: AnswerArrays, design: Design, amber: float, red: float) -> Attrition:
     """Attrition rate, flag and per-dimension completer vs drop-out comparison."""
     if answers.instrument.anonymous or design.n_paired == 0:
-        why = "anonymous instrument" if answers.instrument.anonymous else "no participant id"
+        why = (
+            "the instrument is anonymous, so answers are never linked between waves"
+            if answers.instrument.anonymous
+            else "no participant answered both waves under the same id"
+        )
         return Attrition(
             applicable=False,
             note=(
-                f"Not measurable: answers are not linked between waves ({why} appears in both "
-                "waves), so drop-outs cannot be told apart from new respondents."
+                f"Not measurable: {why}, so drop-outs cannot be told apart from new respondents."
             ),
         )
     n_baseline = int(design.in_pre.sum())

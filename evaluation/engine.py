@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
 
@@ -14,7 +16,7 @@ from evaluation.items import analyse_items, count_text_items
 from evaluation.notes import GENERAL, summarize_notes
 from evaluation.power import MDE_POWER, minimum_detectable_effect
 from evaluation.prepare import AnswerArrays, prepare_answers
-from evaluation.readiness import ReadinessRules, decide_readiness
+from evaluation.readiness import MarginInfo, ReadinessRules, ResponseRate, decide_readiness
 from evaluation.result import EvaluationResult
 from evaluation.scoring import Design, decide_design
 from pilotkit.instruments import Instrument
@@ -43,17 +45,38 @@ def _overall_mde(design: Design, alpha: float) -> dict[str, Any]:
         "n_pre": None if design.paired else n1,
         "n_post": None if design.paired else n2,
         "effect_size": minimum_detectable_effect(
-            n1, n2, design=design.name, alpha=alpha, power=MDE_POWER
+            n1, n2, design="paired" if design.paired else "unpaired", alpha=alpha, power=MDE_POWER
         ),
         "effect_size_kind": "cohen_dz" if design.paired else "cohen_d",
     }
 
 
-def _check_parameters(alpha: float, margin: float | None) -> None:
-    if not 0 < alpha < 0.5:
+Invited = Mapping[str, int] | int | None
+
+#: Where a margin given to `evaluate` may come from.
+MARGIN_SOURCES = ("pilot", "analyst")
+
+
+def _check_parameters(alpha: float, margin: float | None, invited: Invited) -> None:
+    if not 0 < alpha < 0.5:  # also refuses NaN
         raise EvaluationInputError(f"alpha must lie between 0 and 0.5, not {alpha}")
-    if margin is not None and not margin > 0:
-        raise EvaluationInputError(f"the equivalence margin must be positive, not {margin}")
+    if margin is not None and not (margin > 0 and math.isfinite(margin)):
+        raise EvaluationInputError(
+            f"the margin must be a positive number of scale points, not {margin}"
+        )
+    counts = invited.values() if isinstance(invited, Mapping) else [invited]
+    for count in counts:
+        if count is not None and count < 0:
+            raise EvaluationInputError(f"invited must be 0 (unknown) or more, not {count}")
+
+
+def response_rates(design: Design, invited: Invited) -> list[ResponseRate]:
+    """Invited and answering people of the two compared waves (0 or None: not known)."""
+    rates = []
+    for wave in (design.baseline, design.follow_up):
+        count = invited.get(wave) if isinstance(invited, Mapping) else invited
+        rates.append(ResponseRate(wave, int(count) if count else None, design.n.get(wave, 0)))
+    return rates
 
 
 def evaluate(
@@ -64,15 +87,30 @@ def evaluate(
     margin: float | None = None,
     notes: pd.DataFrame | None = None,
     rules: ReadinessRules | None = None,
+    invited: Invited = None,
+    margin_source: str = "analyst",
+    margin_changed_after_data: bool = False,
+    legacy: bool = False,
 ) -> EvaluationResult:
     """Compare the baseline and follow-up waves of `responses` (contracts.md section 2).
 
-    `margin` is the equivalence margin in scale points (default: half the baseline SD of
-    each dimension); `notes` an optional focus-group notes table (`evaluation.io.read_notes`);
-    `rules` the readiness thresholds. Raises `EvaluationInputError` on bad input.
+    `margin` is the non-inferiority margin in scale points, fixed before the follow-up
+    wave (default: `evaluation.dimensions.default_margin`, 0.25 points on a 1-5 scale),
+    `margin_source` says who set it (`pilot`: the pilot's setting, `analyst`) and
+    `margin_changed_after_data` that it was changed once the follow-up had answers;
+    `invited` the people invited (per wave, or one number for every wave; None or 0:
+    unknown); `notes` an optional focus-group notes table (`evaluation.io.read_notes`);
+    `rules` the readiness thresholds. `legacy` applies the earlier verdict rules, kept
+    only for comparing them (`python -m bench verdict`). Raises `EvaluationInputError`
+    on bad input.
     """
-    _check_parameters(alpha, margin)
+    _check_parameters(alpha, margin, invited)
+    if margin_source not in MARGIN_SOURCES:
+        raise EvaluationInputError(
+            f"margin_source must be one of {', '.join(MARGIN_SOURCES)}, not {margin_source}"
+        )
     rules = rules or ReadinessRules()
+    rules.check()
     if len(instrument.wave_ids) < 2:
         raise EvaluationInputError(
             f"instrument '{instrument.id}' has only one wave ({instrument.wave_ids[0]}): "
@@ -86,6 +124,13 @@ def evaluate(
         notes=notes,
         rules=rules,
         input_info=_input_info(responses, answers),
+        invited=invited,
+        margin_info=MarginInfo(
+            margin,
+            margin_source if margin is not None else "default",
+            margin_changed_after_data,
+        ),
+        legacy=legacy,
     )
 
 
@@ -105,20 +150,42 @@ def evaluate_answers(
     notes: pd.DataFrame | None,
     rules: ReadinessRules,
     input_info: dict[str, Any] | None = None,
+    invited: Invited = None,
+    margin_info: MarginInfo | None = None,
+    legacy: bool = False,
 ) -> EvaluationResult:
     """The evaluation on already prepared arrays (see `evaluate`)."""
     instrument = answers.instrument
-    design = decide_design(answers)
+    design = decide_design(answers, legacy=legacy)
     dimensions = finish(
-        [analyse_dimension(answers, d, design, alpha, margin) for d in instrument.dimensions],
+        [
+            analyse_dimension(answers, d, design, alpha, margin, legacy=legacy)
+            for d in instrument.dimensions
+        ],
         alpha,
+        legacy=legacy,
     )
     items = analyse_items(answers, design)
     attrition = analyse_attrition(answers, design, rules.attrition_amber, rules.attrition_red)
     notes_summary = summarize_notes(instrument, notes) if notes is not None else None
     labels = {d.id: instrument.text(d.label) for d in instrument.dimensions}
     labels[GENERAL] = "the pilot in general"
-    readiness = decide_readiness(dimensions, design, attrition, notes_summary, rules, alpha, labels)
+    rates = response_rates(design, invited)
+    margin_info = margin_info or MarginInfo(margin, "analyst" if margin is not None else "default")
+    readiness = decide_readiness(
+        dimensions,
+        design,
+        attrition,
+        notes_summary,
+        rules,
+        alpha,
+        labels,
+        items=items,
+        item_texts={i.id: instrument.text(i.text) for i in instrument.items},
+        response_rates=rates,
+        margin=margin_info,
+        legacy=legacy,
+    )
     return EvaluationResult(
         instrument_id=instrument.id,
         instrument_version=instrument.version,
@@ -135,4 +202,7 @@ def evaluate_answers(
         minimum_detectable_effect=_overall_mde(design, alpha),
         input=dict(input_info or {}),
         software=_software(),
+        response_rates=rates,
+        margin_info=margin_info,
+        legacy=legacy,
     )

@@ -18,6 +18,14 @@ waves; in the unpaired design on everyone who answered it in each wave. `n_pre` 
 * multi choice: the share choosing each option per wave, no test (each option would be
   its own yes/no question; read the shares descriptively);
 * text: only counted (`text_items`); display notes are skipped.
+
+`direction` says which way a tested item moved, where the item has a good direction:
+likert (after reverse-coding, higher is better) by the sign of the rank-biserial
+correlation, yes/no by the share answering yes (higher is better unless the item is
+marked `reverse: true`). Numbers and choices have no good direction (`None`). An item
+whose adjusted p-value is below alpha and whose direction is `worse` is a reason in the
+readiness verdict (`evaluation.readiness`). In the partially paired design items are
+compared on the pairs, as in the paired design.
 """
 
 from __future__ import annotations
@@ -60,6 +68,8 @@ class ItemResult:
     test_method: str | None = None
     p_adjusted: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: "better" | "worse" | "same" for items with a good direction, else None
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +169,7 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
             "post_choice_rates": _choice_rates(choices, post_choices),
         }
     return ItemResult(
+        direction=_direction(item, figures, extra) if test is not None else None,
         id=item.id,
         type=item.type,
         dimension=item.dimension,
@@ -172,6 +183,24 @@ def analyse_item(answers: AnswerArrays, item: Item, design: Design) -> ItemResul
         test_method=test.method if test is not None else None,
         extra=extra,
     )
+
+
+def _signed(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return "better" if value > 0 else "worse" if value < 0 else "same"
+
+
+def _direction(item: Item, figures: dict[str, Any], extra: dict[str, Any]) -> str | None:
+    """Which way the item moved, for items where one way is better (module docstring)."""
+    if item.type == "likert":
+        return _signed(extra.get("rank_biserial"))
+    if item.type == "boolean":
+        pre, post = figures.get("pre_rate"), figures.get("post_rate")
+        if pre is None or post is None:
+            return None
+        return _signed((pre - post) if item.reverse else (post - pre))
+    return None
 
 
 def _shares(choices: list[str], counts: np.ndarray) -> dict[str, float | None]:

@@ -8,6 +8,11 @@
 * Welch's t-test (Welch 1947) for two independent groups with unequal variances:
   t = (m_post - m_pre) / sqrt(s_post^2/n_post + s_pre^2/n_pre), Welch-Satterthwaite df
   (fractional). scipy call: `scipy.stats.ttest_ind(post, pre, equal_var=False)`.
+* No spread at all (every difference equal; or every answer equal within each wave):
+  the t-test has no standard error, so the deterministic result gets the exact test
+  made for it: the two-sided exact sign test (`sign_exact`, p = 2 x 0.5^n for n equal
+  non-zero differences, also the exact Wilcoxon signed-rank p-value), or the exact
+  Mann-Whitney p-value 2 / C(n1 + n2, n1) (`mann_whitney_exact`); the CI is the change.
 * Cohen's d_z (paired): mean(d) / sd(d) (sd with n - 1), i.e. t / sqrt(n).
 * Hedges' g (unpaired): (m_post - m_pre) / s_pooled with
   s_pooled = sqrt(((n1-1) s1^2 + (n2-1) s2^2) / (n1 + n2 - 2)), times the small-sample
@@ -17,6 +22,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -96,11 +102,13 @@ def paired_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanComp
         sd = diff.std(ddof=1)
         dz = diff.mean() / sd if sd > 0 else np.nan
     statistic, df, p_value = num(result.statistic), num(result.df), num(result.pvalue)
+    test = "paired_t"
     if np.ptp(diff) == 0:  # every difference equal: no standard error, the t-test is undefined
         low = high = eq_low = eq_high = mean_change
-        statistic = df = p_value = None
+        test, statistic, df = "sign_exact", float((diff > 0).sum()), None
+        p_value = exact_sign_p(int((diff > 0).sum()), int((diff < 0).sum()))
     return MeanComparison(
-        test="paired_t",
+        test=test,
         n_pre=n,
         n_post=n,
         pre_mean=num(pre.mean()),
@@ -116,6 +124,18 @@ def paired_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanComp
         effect_size=num(dz),
         effect_size_kind="cohen_dz",
     )
+
+
+def exact_sign_p(positive: int, negative: int) -> float:
+    """Two-sided exact sign test (zeros dropped): `scipy.stats.binomtest(k, n, 0.5)`.
+
+    Used when every difference is the same number, where the t-test has no standard
+    error: then the exact Wilcoxon signed-rank p-value is the same, 2 x 0.5^n.
+    """
+    n = positive + negative
+    if n == 0:
+        return 1.0
+    return float(stats.binomtest(positive, n, 0.5).pvalue)
 
 
 def hedges_g(pre: np.ndarray, post: np.ndarray) -> float | None:
@@ -148,11 +168,14 @@ def welch_t(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> MeanCompa
         low, high = _interval(result, 1 - alpha)
         eq_low, eq_high = _interval(result, 1 - 2 * alpha)
     statistic, df, p_value = num(result.statistic), num(result.df), num(result.pvalue)
+    test = "welch_t"
     if np.ptp(pre) == 0 and np.ptp(post) == 0:  # no spread at all: the t-test is undefined
         low = high = eq_low = eq_high = change
-        statistic = df = p_value = None
+        test, df = "mann_whitney_exact", None
+        statistic = float(n1 * n2) if post[0] > pre[0] else 0.0 if post[0] < pre[0] else n1 * n2 / 2
+        p_value = 1.0 if post[0] == pre[0] else min(1.0, 2 / math.comb(n1 + n2, n1))
     return MeanComparison(
-        test="welch_t",
+        test=test,
         n_pre=n1,
         n_post=n2,
         pre_mean=pre_mean,

@@ -62,7 +62,22 @@ class AnswerArrays:
         return self.item_ids.index(item_id)
 
     def present(self, wave: str) -> np.ndarray:
-        """Participants with at least one answer in `wave` (boolean mask)."""
+        """Participants with at least one measured answer in `wave` (boolean mask).
+
+        A measured answer is one that can be scored: a likert, number, yes/no or choice
+        answer. Someone who only wrote free text gave nothing an area or item can be
+        scored from, so they do not count as present (nor as a pair, nor against
+        attrition).
+        """
+        index = self.wave_index(wave)
+        scored = ~np.isnan(self.scores[index])
+        present = scored.any(axis=1)
+        for indicators in self.multi.values():
+            present |= ~np.isnan(indicators[index]).all(axis=1)
+        return present
+
+    def wrote_anything(self, wave: str) -> np.ndarray:
+        """Participants with any non-empty answer in `wave`, free text included."""
         return self.answered[self.wave_index(wave)].any(axis=1)
 
 
@@ -70,6 +85,16 @@ def _as_categorical(series: pd.Series) -> pd.Categorical:
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.array  # type: ignore[return-value]
     return pd.Categorical(series.astype(str))
+
+
+def _stripped(column: pd.Categorical) -> pd.Categorical:
+    """The same ids without surrounding spaces (`" p1"` and `"p1 "` are one person)."""
+    names = np.array([str(c).strip() for c in column.categories], dtype=object)
+    if len(names) == 0 or all(n == str(c) for n, c in zip(names, column.categories, strict=True)):
+        return column
+    unique, inverse = np.unique(names, return_inverse=True)
+    codes = np.where(column.codes >= 0, inverse[np.maximum(column.codes, 0)], -1)
+    return pd.Categorical.from_codes(codes, categories=unique)
 
 
 def _row_name(frame: pd.DataFrame, position: int) -> str:
@@ -238,7 +263,7 @@ def prepare_answers(instrument: Instrument, responses: pd.DataFrame) -> AnswerAr
     if len(responses) == 0:
         raise _fail(responses, None, "the table has no answers")
 
-    participants = _as_categorical(responses["participant_id"])
+    participants = _stripped(_as_categorical(responses["participant_id"]))
     waves = _as_categorical(responses["wave"])
     items = _as_categorical(responses["item_id"])
     values = _as_categorical(responses["value"])

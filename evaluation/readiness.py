@@ -6,26 +6,41 @@ figure; the most severe verdict among the fired rules wins.
 
 | rule | verdict |
 | --- | --- |
-| fewer than `min_respondents_per_wave` respondents in a compared wave | insufficient_data |
-| a dimension declined (Holm-adjusted test) | not_ready |
+| fewer than `min_respondents_per_wave` in a compared wave (pairs, if paired) | insufficient_data |
+| nothing measured: no area score and no tested question | insufficient_data |
+| a dimension declined (Holm-adjusted test, and the decline reaches the margin) | not_ready |
+| a question outside any area got worse (Benjamini-Hochberg adjusted test) | not_ready |
 | a blocker concern from the focus groups | not_ready |
-| a dimension is inconclusive (neither a clear change nor clearly no change) | conditional |
+| a dimension is inconclusive (no clear change, not shown within the margin) | conditional |
+| a question inside an area got worse (adjusted test) | conditional |
+| no areas, and no question improved clearly | conditional |
+| a wave answered by fewer than `min_response_rate` of those invited | conditional |
+| the margin was changed after answers of the follow-up wave existed | conditional |
 | a major concern from the focus groups | conditional |
 | Cronbach's alpha of a dimension (baseline) below `reliability_threshold` | conditional |
 | an item looks mis-keyed (negative corrected item-total correlation) | conditional |
 | attrition above `attrition_amber` (amber) or `attrition_red` (red) | conditional |
 | drop-outs scored a dimension differently at baseline (Holm-adjusted p < alpha) | conditional |
-| none of the above | ready |
+
+`ready` needs positive evidence: every area improved or held steady within its margin
+(or, without areas, a question improved clearly and none got worse). That evidence is a
+finding of its own (`positive_evidence`, verdict `ready`), as are notes that do not
+change the verdict (`small_decline`: a decline beyond chance shown to lie within the
+margin; `response_rate_unknown`: the number invited was not given). Each rule is one
+small function below; `decide_readiness` collects them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from evaluation.attrition import Attrition
 from evaluation.dimensions import DimensionResult
+from evaluation.errors import EvaluationInputError
+from evaluation.items import ItemResult
 from evaluation.notes import NotesSummary
 from evaluation.scoring import Design
 
@@ -44,6 +59,45 @@ class ReadinessRules:
     blocker_is_not_ready: bool = True
     major_is_conditional: bool = True
     miskeyed_item_is_conditional: bool = True
+    min_response_rate: float = 0.50
+
+    def check(self) -> None:
+        """Refuse thresholds that cannot work, naming the first one (one line)."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise EvaluationInputError(f"{f.name} must be a finite number, not {value}")
+        if self.min_respondents_per_wave < 1:
+            raise EvaluationInputError(
+                f"min_respondents_per_wave must be 1 or more, not {self.min_respondents_per_wave}"
+            )
+        if not 0 < self.reliability_threshold < 1:
+            raise EvaluationInputError(
+                f"reliability_threshold must lie between 0 and 1, not {self.reliability_threshold}"
+            )
+        for name in ("attrition_amber", "attrition_red", "min_response_rate"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise EvaluationInputError(
+                    f"{name} must lie between 0 and 1, not {getattr(self, name)}"
+                )
+        if self.attrition_amber > self.attrition_red:
+            raise EvaluationInputError(
+                f"attrition_amber ({self.attrition_amber}) must not be above attrition_red "
+                f"({self.attrition_red})"
+            )
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    """Invited and answering people of one wave (`invited` None when not known)."""
+
+    wave: str
+    invited: int | None
+    n: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.n / self.invited if self.invited else None
 
 
 @dataclass(frozen=True)
@@ -142,35 +196,76 @@ def _dimension_findings(
                 "not_ready",
                 f"{result.label} declined by {_points(c.mean_change)} {_scale(result)}"
                 f"{_ci(result, alpha)}: a drop larger than chance explains, even allowing "
-                "for every area tested.",
+                "for every area tested"
+                + (
+                    f", and at least the margin of {_points(result.margin)}."
+                    if result.margin is not None
+                    else "."
+                ),
                 result.id,
-                _change_values(result, alpha),
+                {**_change_values(result, alpha), "margin": result.margin},
             )
         )
     elif result.verdict == "inconclusive" and rules.inconclusive_is_conditional:
-        analysed = result.n_paired if design.paired else min(result.n_pre, result.n_post)
-        if c.p_value is None:
-            reason = (
-                f"{result.label} could not be tested: too few scores or no variation in them "
-                f"({result.n_pre} before, {result.n_post} after, {result.n_paired} in both waves)."
-            )
-        else:
-            margin = f"±{result.margin:.2f}" if result.margin is not None else "the margin"
-            reason = (
-                f"{_change_sentence(result, alpha)}: not clear "
-                "enough to call a change once every area tested is allowed for, nor small "
-                f"enough to call no change (within {margin} points; n = {analysed})."
-            )
-        values = {
-            **_change_values(result, alpha),
-            "testable": c.p_value is not None,
-            "n_pre": result.n_pre,
-            "n_post": result.n_post,
-            "n_paired": result.n_paired,
-            "n": analysed,
-            "margin": result.margin,
-        }
-        found.append(Finding("dimension_inconclusive", "conditional", reason, result.id, values))
+        found.append(_inconclusive_finding(result, alpha, design))
+    found.extend(_small_decline_findings(result, alpha))
+    found.extend(_reliability_findings(result, rules))
+    return found
+
+
+def _analysed(result: DimensionResult, design: Design) -> int:
+    if design.partial:
+        return min(result.n_pre, result.n_post)
+    return result.n_paired if design.paired else min(result.n_pre, result.n_post)
+
+
+def _inconclusive_finding(result: DimensionResult, alpha: float, design: Design) -> Finding:
+    c = result.comparison
+    analysed = _analysed(result, design)
+    if c.p_value is None:
+        reason = (
+            f"{result.label} could not be tested: too few scores or no variation in them "
+            f"({result.n_pre} before, {result.n_post} after, {result.n_paired} in both waves)."
+        )
+    else:
+        margin = f"{result.margin:.2f}" if result.margin is not None else "the margin"
+        reason = (
+            f"{_change_sentence(result, alpha)}: not clear "
+            "enough to call a change once every area tested is allowed for, nor shown to be "
+            f"no worse than the margin (a drop of {margin} points; n = {analysed})."
+        )
+    values = {
+        **_change_values(result, alpha),
+        "testable": c.p_value is not None,
+        "n_pre": result.n_pre,
+        "n_post": result.n_post,
+        "n_paired": result.n_paired,
+        "n": analysed,
+        "margin": result.margin,
+    }
+    return Finding("dimension_inconclusive", "conditional", reason, result.id, values)
+
+
+def _small_decline_findings(result: DimensionResult, alpha: float) -> list[Finding]:
+    """A decline beyond chance shown to lie within the margin: reported, not blocking."""
+    c = result.comparison
+    if not result.small_decline or c.mean_change is None or result.margin is None:
+        return []
+    return [
+        Finding(
+            "small_decline",
+            "ready",
+            f"{result.label} fell by {_points(c.mean_change)} {_scale(result)}{_ci(result, alpha)}:"
+            f" more than chance explains, but shown to stay within the margin of "
+            f"{_points(result.margin)}, so it does not hold the rollout back.",
+            result.id,
+            {**_change_values(result, alpha), "margin": result.margin},
+        )
+    ]
+
+
+def _reliability_findings(result: DimensionResult, rules: ReadinessRules) -> list[Finding]:
+    found: list[Finding] = []
     reliability = result.reliability_pre.alpha
     if reliability is not None and reliability < rules.reliability_threshold:
         found.append(
@@ -199,21 +294,13 @@ def _dimension_findings(
     return found
 
 
-def decide_readiness(
-    dimensions: list[DimensionResult],
-    design: Design,
-    attrition: Attrition,
-    notes: NotesSummary | None,
-    rules: ReadinessRules,
-    alpha: float,
-    labels: dict[str, str],
-) -> Readiness:
-    """Apply the rules; the most severe verdict wins, every fired reason is listed."""
-    findings: list[Finding] = []
+def _respondent_findings(design: Design, rules: ReadinessRules) -> list[Finding]:
+    """Too few respondents in a compared wave, or too few pairs in a paired design."""
+    found = []
     for wave in (design.baseline, design.follow_up):
         n = design.n.get(wave, 0)
         if n < rules.min_respondents_per_wave:
-            findings.append(
+            found.append(
                 Finding(
                     "too_few_respondents",
                     "insufficient_data",
@@ -222,32 +309,245 @@ def decide_readiness(
                     values={"n": n, "wave": wave, "minimum": rules.min_respondents_per_wave},
                 )
             )
-    for result in dimensions:
-        findings.extend(_dimension_findings(result, rules, alpha, design))
-    if notes is not None:
-        findings.extend(_note_findings(notes, rules, labels))
-    if attrition.applicable and attrition.rate is not None and attrition.level != "green":
-        threshold = rules.attrition_red if attrition.level == "red" else rules.attrition_amber
-        findings.append(
+    if design.paired and not design.partial and not found:
+        n = design.n_paired
+        if n < rules.min_respondents_per_wave:
+            found.append(
+                Finding(
+                    "too_few_pairs",
+                    "insufficient_data",
+                    f"Only {n} participant{'s' if n != 1 else ''} answered both waves; at "
+                    f"least {rules.min_respondents_per_wave} are needed for a verdict.",
+                    values={"n": n, "minimum": rules.min_respondents_per_wave},
+                )
+            )
+    return found
+
+
+def _item_label(item: ItemResult, texts: Mapping[str, str]) -> str:
+    text = texts.get(item.id)
+    return f"'{item.id}' (“{text}”)" if text else f"'{item.id}'"
+
+
+def _item_change(item: ItemResult) -> str:
+    f = item.figures
+    if item.type == "boolean" and f.get("pre_rate") is not None and f.get("post_rate") is not None:
+        return f"{f['pre_rate']:.0%} answered yes before, {f['post_rate']:.0%} after"
+    if f.get("pre_mean") is not None and f.get("post_mean") is not None:
+        return f"average {f['pre_mean']:.2f} before, {f['post_mean']:.2f} after"
+    return "its answers moved"
+
+
+_ITEM_FIGURES = ("pre_rate", "post_rate", "pre_mean", "post_mean")
+
+
+def _item_findings(
+    items: Sequence[ItemResult], alpha: float, texts: Mapping[str, str]
+) -> list[Finding]:
+    """A question that got worse beyond chance (Benjamini-Hochberg adjusted)."""
+    found = []
+    for item in items:
+        if item.direction != "worse" or item.p_adjusted is None or item.p_adjusted >= alpha:
+            continue
+        outside = item.dimension is None
+        found.append(
             Finding(
-                "high_attrition",
-                "conditional",
-                f"{attrition.rate:.0%} of the participants who answered before the pilot did not "
-                f"answer after it ({attrition.n_dropouts} of {attrition.n_baseline}; "
-                f"{attrition.level}: "
-                f"above {threshold:.0%}).",
-                values={
-                    "rate": attrition.rate,
-                    "n_dropouts": attrition.n_dropouts,
-                    "n_baseline": attrition.n_baseline,
-                    "level": attrition.level,
-                    "threshold": threshold,
+                "item_declined",
+                "not_ready" if outside else "conditional",
+                f"Question {_item_label(item, texts)} got worse ({_item_change(item)}; "
+                f"adjusted p = {item.p_adjusted:.3g}): more than chance explains, even "
+                "allowing for every question tested.",
+                item.dimension,
+                {
+                    "item": item.id,
+                    "text": texts.get(item.id, ""),
+                    "type": item.type,
+                    "p_adjusted": item.p_adjusted,
+                    **{k: item.figures.get(k) for k in _ITEM_FIGURES},
                 },
             )
         )
+    return found
+
+
+def _evidence_findings(
+    dimensions: Sequence[DimensionResult], items: Sequence[ItemResult], alpha: float
+) -> list[Finding]:
+    """`ready` needs positive evidence on what was measured; say what is missing."""
+    tested = [i for i in items if i.p_value is not None]
+    scored = [d for d in dimensions if d.comparison.p_value is not None]
+    if not scored and not tested:
+        return [
+            Finding(
+                "nothing_measured",
+                "insufficient_data",
+                "Nothing was measured that can be compared before and after: no area has "
+                "scores in both waves and no question could be tested.",
+                values={"n_dimensions": len(dimensions), "n_items": len(items)},
+            )
+        ]
+    if dimensions:
+        if not all(d.verdict in ("improved", "no_change") for d in dimensions):
+            return []  # the inconclusive or declined areas already say what is missing
+        held = ", ".join(
+            f"{d.label} {'improved' if d.verdict == 'improved' else 'held steady'}"
+            for d in dimensions
+        )
+        return [
+            Finding(
+                "positive_evidence",
+                "ready",
+                f"Every area improved or was shown not to get worse by more than its margin: "
+                f"{held}.",
+                values={"dimensions": {d.id: d.verdict for d in dimensions}},
+            )
+        ]
+    better = [i for i in tested if i.direction == "better" and (i.p_adjusted or 1) < alpha]
+    worse = [i for i in tested if i.direction == "worse" and (i.p_adjusted or 1) < alpha]
+    if better and not worse:
+        return [
+            Finding(
+                "positive_evidence",
+                "ready",
+                f"{len(better)} of {len(tested)} questions tested improved beyond chance and "
+                "none got worse.",
+                values={"improved": [i.id for i in better], "tested": len(tested)},
+            )
+        ]
+    if worse:
+        return []  # the questions that got worse already say why
+    return [
+        Finding(
+            "no_positive_evidence",
+            "conditional",
+            f"The questionnaire has no areas, and none of the {len(tested)} questions tested "
+            "improved beyond chance: the data show neither an improvement nor that nothing "
+            "got worse.",
+            values={"tested": len(tested)},
+        )
+    ]
+
+
+def _response_rate_findings(
+    rates: Sequence[ResponseRate] | None, rules: ReadinessRules
+) -> list[Finding]:
+    """A wave answered by fewer than `min_response_rate` of those invited."""
+    if not rates or all(r.invited is None for r in rates):
+        return [
+            Finding(
+                "response_rate_unknown",
+                "ready",
+                "The response rate could not be checked: the number of people invited was "
+                "not given.",
+                values={"minimum": rules.min_response_rate},
+            )
+        ]
+    found = []
+    for r in rates:
+        rate = r.rate
+        if rate is None or rate >= rules.min_response_rate:
+            continue
+        found.append(
+            Finding(
+                "low_response_rate",
+                "conditional",
+                f"Only {rate:.0%} of the people invited answered the '{r.wave}' wave "
+                f"({r.n} of {r.invited}; at least {rules.min_response_rate:.0%} are needed for "
+                "its answers to speak for the group).",
+                values={
+                    "wave": r.wave,
+                    "rate": rate,
+                    "n": r.n,
+                    "invited": r.invited,
+                    "minimum": rules.min_response_rate,
+                },
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class MarginInfo:
+    """The non-inferiority margin: its value (None = default per area), where it came
+    from, and whether it was changed after the follow-up wave had answers."""
+
+    value: float | None = None
+    source: str = "default"
+    changed_after_data: bool = False
+
+
+def _margin_findings(margin: MarginInfo | None) -> list[Finding]:
+    if margin is None or not margin.changed_after_data:
+        return []
+    value = "the default" if margin.value is None else f"{margin.value:g} points"
+    return [
+        Finding(
+            "margin_changed_after_data",
+            "conditional",
+            f"The margin ({value}) was changed after answers to the follow-up wave came in: "
+            "a margin chosen after seeing the data can make any result look acceptable.",
+            values={"margin": margin.value},
+        )
+    ]
+
+
+def _attrition_findings(attrition: Attrition, rules: ReadinessRules) -> list[Finding]:
+    if not attrition.applicable or attrition.rate is None or attrition.level == "green":
+        return []
+    threshold = rules.attrition_red if attrition.level == "red" else rules.attrition_amber
+    return [
+        Finding(
+            "high_attrition",
+            "conditional",
+            f"{attrition.rate:.0%} of the participants who answered before the pilot did not "
+            f"answer after it ({attrition.n_dropouts} of {attrition.n_baseline}; "
+            f"{attrition.level}: "
+            f"above {threshold:.0%}).",
+            values={
+                "rate": attrition.rate,
+                "n_dropouts": attrition.n_dropouts,
+                "n_baseline": attrition.n_baseline,
+                "level": attrition.level,
+                "threshold": threshold,
+            },
+        )
+    ]
+
+
+def decide_readiness(
+    dimensions: list[DimensionResult],
+    design: Design,
+    attrition: Attrition,
+    notes: NotesSummary | None,
+    rules: ReadinessRules,
+    alpha: float,
+    labels: dict[str, str],
+    *,
+    items: Sequence[ItemResult] = (),
+    item_texts: Mapping[str, str] | None = None,
+    response_rates: Sequence[ResponseRate] | None = None,
+    margin: MarginInfo | None = None,
+    legacy: bool = False,
+) -> Readiness:
+    """Apply the rules; the most severe verdict wins, every fired reason is listed.
+
+    `legacy=True` applies the earlier rule set (no item, evidence, response-rate or
+    margin rules; "ready" when nothing fired), kept only for `python -m bench verdict`.
+    """
+    findings: list[Finding] = [*_respondent_findings(design, rules)]
+    for result in dimensions:
+        findings.extend(_dimension_findings(result, rules, alpha, design))
+    if not legacy:
+        findings.extend(_item_findings(items, alpha, item_texts or {}))
+        findings.extend(_evidence_findings(dimensions, items, alpha))
+        findings.extend(_response_rate_findings(response_rates, rules))
+        findings.extend(_margin_findings(margin))
+    if notes is not None:
+        findings.extend(_note_findings(notes, rules, labels))
+    findings.extend(_attrition_findings(attrition, rules))
     if attrition.applicable:
         findings.extend(_dropout_findings(attrition, alpha, labels))
-    if not findings:
+    if not findings:  # only the legacy rules get here
         summary = ", ".join(f"{d.label} {d.verdict.replace('_', ' ')}" for d in dimensions)
         return Readiness(
             "ready",
@@ -341,7 +641,8 @@ def _unique_reasons(findings: list[Finding]) -> list[str]:
 
 
 def _areas(findings: list[Finding], labels: dict[str, str]) -> list[AreaOfConcern]:
-    grouped = reasons_per_area(findings, lambda finding: finding.reason)
+    concerns = [f for f in findings if f.verdict != "ready"]
+    grouped = reasons_per_area(concerns, lambda finding: finding.reason)
     return [
         AreaOfConcern(dimension, labels.get(dimension, dimension), reasons)
         for dimension, reasons in grouped.items()

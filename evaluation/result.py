@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 
 from evaluation.attrition import Attrition
-from evaluation.dimensions import DimensionResult
+from evaluation.dimensions import DEFAULT_MARGIN_SHARE, DimensionResult
 from evaluation.items import ItemResult, TextItemCount
 from evaluation.notes import NotesSummary
 from evaluation.power import MDE_POWER
-from evaluation.readiness import Readiness, ReadinessRules
+from evaluation.readiness import MarginInfo, Readiness, ReadinessRules, ResponseRate
 from evaluation.scoring import PAIRED_SHARE, Design
 
 #: Cronbach's alpha below this is flagged `low_reliability` (Nunnally 1978's usual floor).
@@ -29,12 +29,17 @@ METHODS: dict[str, str] = {
         "answered likert items (asked in both compared waves) when at least half are answered."
     ),
     "design": (
-        "Pairs = participants with answers in both the baseline and follow-up wave; paired "
-        "analysis when pairs are at least half of the smaller wave, else unpaired."
+        "A participant is present in a wave with at least one measured (not free-text) "
+        "answer; pairs = present in both the baseline and follow-up wave under one id. "
+        "paired: everyone is a pair; partially_paired: at least 2 pairs and others in one "
+        "wave only; unpaired otherwise, and always for an anonymous instrument."
     ),
     "dimension_test": (
-        "Paired t-test on post - pre (scipy.stats.ttest_rel) or Welch's t-test "
-        "(scipy.stats.ttest_ind, equal_var=False); two-sided; CI of the change at 1 - alpha."
+        "Paired t-test on post - pre (scipy.stats.ttest_rel); partially paired: the "
+        "partially overlapping samples t-test Tnew2 (Derrick, Toher & White 2017; "
+        "partial_overlap_t); unpaired: Welch's t-test (scipy.stats.ttest_ind, "
+        "equal_var=False); two-sided; CI of the change at 1 - alpha. No spread at all: "
+        "exact sign test (sign_exact) or exact Mann-Whitney (mann_whitney_exact)."
     ),
     "sensitivity_test": (
         "Wilcoxon signed-rank (scipy.stats.wilcoxon, zero_method='wilcox', exact when n < 50 "
@@ -48,9 +53,11 @@ METHODS: dict[str, str] = {
     ),
     "dimension_adjustment": "Holm (1979) step-down across dimensions.",
     "verdict": (
-        "improved/declined: Holm-adjusted p < alpha; no_change: the 1 - 2 alpha CI of the "
-        "change lies within +/- margin (TOST); margin = half the baseline SD unless set; "
-        "inconclusive otherwise."
+        "improved: Holm-adjusted p < alpha and a rise; declined: Holm-adjusted p < alpha "
+        "and a fall of at least the margin; no_change: non-inferiority, the lower end of "
+        "the 1 - 2 alpha CI of the change above -margin; inconclusive otherwise. Margin in "
+        "scale points, fixed before the follow-up wave; default 0.25 points on a 1-5 "
+        "scale (1/16 of the scale's range)."
     ),
     "reliability": (
         "Cronbach's alpha on complete cases; Feldt (1965) 95% CI with F(n - 1, (n - 1)(k - 1)); "
@@ -67,7 +74,8 @@ METHODS: dict[str, str] = {
     ),
     "item_adjustment": "Benjamini-Hochberg (1995) false discovery rate across items.",
     "attrition": (
-        "Rate = baseline-only / baseline respondents (linked designs only); completers vs "
+        "Rate = baseline-only / baseline respondents, presence = a measured answer "
+        "(linked designs only); completers vs "
         "drop-outs on baseline dimension scores by Welch's t-test, Holm-adjusted."
     ),
     "minimum_detectable_effect": (
@@ -96,6 +104,9 @@ class EvaluationResult:
     minimum_detectable_effect: dict[str, Any] | None = None
     input: dict[str, Any] = field(default_factory=dict)
     software: dict[str, str] = field(default_factory=dict)
+    response_rates: list[ResponseRate] = field(default_factory=list)
+    margin_info: MarginInfo | None = None
+    legacy: bool = False
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -135,7 +146,16 @@ class EvaluationResult:
             "follow_up_wave": design.follow_up,
             "n_pre_only": design.n_pre_only,
             "n_post_only": design.n_post_only,
-            "margin": self.margin,
+            "margin": self._margin_used(),
+            "margin_source": self._margin_source(),
+            "margin_changed_after_data": bool(
+                self.margin_info is not None and self.margin_info.changed_after_data
+            ),
+            "linked": design.linked,
+            "response_rates": {
+                r.wave: {"invited": r.invited, "n": r.n, "rate": r.rate}
+                for r in self.response_rates
+            },
             "attrition": _attrition_summary(self.attrition),
             "minimum_detectable_effect": self.minimum_detectable_effect,
             "text_items": [{"id": t.id, "answered": t.answered} for t in self.text_items],
@@ -145,8 +165,15 @@ class EvaluationResult:
                 "ci_level": 1 - float(self.alpha),
                 "equivalence_ci_level": 1 - 2 * float(self.alpha),
                 "margin": self.margin,
-                "margin_default": "half the baseline SD of each dimension",
-                "paired_share": PAIRED_SHARE,
+                "margin_default": (
+                    "half the baseline SD of each dimension"
+                    if self.legacy
+                    else f"{DEFAULT_MARGIN_SHARE:g} of each dimension's scale range "
+                    "(0.25 points on a 1-5 scale)"
+                ),
+                "verdict_rules": "legacy" if self.legacy else "non_inferiority",
+                # the share of pairs at which the legacy rules switched to a paired test
+                "paired_share": PAIRED_SHARE if self.legacy else None,
                 "score_min_share_answered": 0.5,
                 "mde_power": MDE_POWER,
                 "rules": asdict(self.rules),
@@ -155,6 +182,18 @@ class EvaluationResult:
             "input": dict(self.input),
             "software": dict(self.software),
         }
+
+    def _margin_used(self) -> float | None:
+        """The margin in scale points: the setting, or the default when every area shares it."""
+        if self.margin is not None:
+            return float(self.margin)
+        used = {d.margin for d in self.dimensions}
+        return float(used.pop()) if len(used) == 1 and None not in used else None
+
+    def _margin_source(self) -> str:
+        if self.margin is None:
+            return "baseline_sd" if self.legacy else "default"
+        return self.margin_info.source if self.margin_info is not None else "analyst"
 
 
 def _dimension_summary(d: DimensionResult, alpha: float) -> dict[str, Any]:
@@ -190,6 +229,10 @@ def _dimension_summary(d: DimensionResult, alpha: float) -> dict[str, Any]:
         "post_mean_all": d.post_mean_all,
         "pre_sd": d.pre_sd,
         "equivalence_margin": d.margin,
+        "margin": d.margin,
+        "margin_source": d.margin_source,
+        "non_inferior": d.non_inferior,
+        "small_decline": d.small_decline,
         "equivalence_ci_level": 1 - 2 * alpha,
         "equivalence_ci_low": c.equivalence_ci_low,
         "equivalence_ci_high": c.equivalence_ci_high,
@@ -244,6 +287,7 @@ def _item_summary(i: ItemResult) -> dict[str, Any]:
         "n_paired": i.n_paired,
         "statistic": i.statistic,
         "test_method": i.test_method,
+        "direction": i.direction,
         **i.extra,
     }
 

@@ -6,9 +6,15 @@
   likert items, when at least half of them are answered; otherwise it is missing.
   The items counted are the dimension's likert items asked in both compared waves
   (an item asked in one wave only would make the two scores measure different things).
-* Design: participants with answers in both the baseline and the follow-up wave are
-  pairs. The analysis is paired when the pairs are at least half of the smaller wave
-  (and there are at least 2), otherwise everyone is analysed as two independent groups.
+* Design: a participant is present in a wave when they gave a measured answer in it
+  (`AnswerArrays.present`: free text alone does not count). Participants present in
+  both the baseline and the follow-up wave are pairs. The design is `paired` when every
+  respondent is a pair, `partially_paired` when there are at least 2 pairs and others who
+  answered one wave only (everyone is analysed, `evaluation.overlap`), and `unpaired`
+  otherwise. An anonymous instrument is always `unpaired`, whatever its ids
+  (contracts.md section 2). `legacy=True` restores the earlier all-or-nothing switch
+  (paired on the pairs when they are at least half of the smaller wave, else unpaired),
+  kept only to compare the two rules (`python -m bench verdict`).
 """
 
 from __future__ import annotations
@@ -92,29 +98,45 @@ class Design:
     paired: bool
     in_pre: np.ndarray
     in_post: np.ndarray
+    #: linked, but some respondents answered one wave only: everyone is analysed
+    partial: bool = False
+    #: answers are linked by id (False for an anonymous instrument)
+    linked: bool = True
 
     @property
     def name(self) -> str:
+        if self.partial:
+            return "partially_paired"
         return "paired" if self.paired else "unpaired"
 
 
-def decide_design(answers: AnswerArrays) -> Design:
-    """Pairs = in both the first and last wave; paired when pairs >= half the smaller wave."""
+def decide_design(answers: AnswerArrays, *, legacy: bool = False) -> Design:
+    """Who is a pair, and which design the comparison uses (see the module docstring)."""
     baseline, follow_up = answers.wave_ids[0], answers.wave_ids[-1]
     in_pre = answers.present(baseline)
     in_post = answers.present(follow_up)
     n = {wave: int(answers.present(wave).sum()) for wave in answers.wave_ids}
-    n_paired = int((in_pre & in_post).sum())
-    smaller = min(int(in_pre.sum()), int(in_post.sum()))
-    paired = n_paired >= 2 and n_paired >= PAIRED_SHARE * smaller
+    linked = not answers.instrument.anonymous
+    both = in_pre & in_post if linked else np.zeros_like(in_pre)
+    n_paired = int(both.sum())
+    singles = int((in_pre & ~both).sum() + (in_post & ~both).sum())
+    partial = False
+    if legacy:
+        smaller = min(int(in_pre.sum()), int(in_post.sum()))
+        paired = n_paired >= 2 and n_paired >= PAIRED_SHARE * smaller
+    else:
+        paired = n_paired >= 2
+        partial = paired and singles > 0
     return Design(
         baseline=baseline,
         follow_up=follow_up,
         n=n,
         n_paired=n_paired,
-        n_pre_only=int((in_pre & ~in_post).sum()),
-        n_post_only=int((in_post & ~in_pre).sum()),
+        n_pre_only=int((in_pre & ~both).sum()),
+        n_post_only=int((in_post & ~both).sum()),
         paired=paired,
         in_pre=in_pre,
         in_post=in_post,
+        partial=partial,
+        linked=linked,
     )

@@ -57,7 +57,7 @@ def check_report_parameters(
         raise ReportParameterError(f"notes_path '{notes_path}' does not exist")
     if not 0 < alpha < 0.5:
         raise ReportParameterError(f"alpha must be between 0 and 0.5, not {alpha}")
-    if margin is not None and not margin > 0:
+    if margin is not None and not (margin > 0 and margin != float("inf")):
         raise ReportParameterError(f"margin must be positive (scale points), not {margin}")
     if min_respondents_per_wave < 1:
         raise ReportParameterError(

@@ -115,6 +115,8 @@ def finding_text(finding: Finding, labels: Mapping[str, str], m: Messages) -> st
             n_dropouts=v["n_dropouts"],
             n_completers=v["n_completers"],
         )
+    if rule in NEW_RULES:
+        return _new_rule_text(finding, label, labels, m)
     if rule.endswith("_concern"):
         lead, note = concern_parts(finding, labels, m)
         text = lead + (m("reasons.concern_detail", text=note) if note else "")
@@ -129,6 +131,57 @@ def concern_parts(finding: Finding, labels: Mapping[str, str], m: Messages) -> t
     names = m("reasons.names_separator").join(labels.get(d, d) for d in v["dimensions"])
     lead = m("reasons.concern", severity=m(f"severity.{v['severity']}"), names=names)
     return lead, str(v.get("text") or "")
+
+
+NEW_RULES = frozenset(
+    {
+        "positive_evidence",
+        "small_decline",
+        "nothing_measured",
+        "no_positive_evidence",
+        "item_declined",
+        "response_rate_unknown",
+        "low_response_rate",
+        "too_few_pairs",
+        "margin_changed_after_data",
+    }
+)
+
+
+def _new_rule_text(finding: Finding, label: str, labels: Mapping[str, str], m: Messages) -> str:
+    """The non-inferiority rules' reasons (`evaluation.readiness`) in the catalog's language."""
+    v = finding.values
+    rule = finding.rule
+    if rule == "positive_evidence" and "dimensions" in v:
+        summary = m("reasons.ready_separator").join(
+            m(
+                "reasons.ready_item",
+                label=labels.get(d, d),
+                verdict=m("dimension_verdict.improved")
+                if verdict == "improved"
+                else m("reasons.held_steady"),
+            )
+            for d, verdict in v["dimensions"].items()
+        )
+        return m("reasons.positive_evidence_areas", summary=summary)
+    if rule == "positive_evidence":
+        return m("reasons.positive_evidence_items", improved=len(v["improved"]), tested=v["tested"])
+    if rule == "small_decline":
+        return m(
+            "reasons.small_decline",
+            label=label,
+            points=_points(m, v["change"]),
+            scale=_scale(m, v),
+            ci=_ci(m, v),
+            margin=_points(m, v["margin"]),
+        )
+    if rule == "item_declined":
+        if v.get("pre_rate") is not None and v.get("post_rate") is not None:
+            change = m("reasons.item_change_rate", pre_rate=v["pre_rate"], post_rate=v["post_rate"])
+        else:
+            change = m("reasons.item_change_mean", pre_mean=v["pre_mean"], post_mean=v["post_mean"])
+        return m("reasons.item_declined", item=v["item"], change=change, p_adjusted=v["p_adjusted"])
+    return m(f"reasons.{rule}", **v)
 
 
 def readiness_reasons(

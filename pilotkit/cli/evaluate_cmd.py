@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -48,7 +49,21 @@ from pilotkit.errors import PilotkitError
     "--margin",
     type=float,
     default=None,
-    help="Equivalence margin in scale points (default: half the baseline SD).",
+    help="Non-inferiority margin in scale points, fixed before the follow-up wave "
+    "(default: 0.25 points on a 1-5 scale, the same share of other scales).",
+)
+@click.option(
+    "--invited",
+    "invited_specs",
+    multiple=True,
+    help="People invited: N for every wave, or WAVE=N (repeatable); unknown when not given.",
+)
+@click.option(
+    "--min-response-rate",
+    type=float,
+    default=0.50,
+    show_default=True,
+    help="A wave answered by fewer than this share of those invited: conditional.",
 )
 @click.option(
     "--min-respondents",
@@ -86,6 +101,8 @@ def evaluate(
     json_path: Path | None,
     notes_path: Path | None,
     margin: float | None,
+    invited_specs: tuple[str, ...],
+    min_response_rate: float,
     min_respondents: int,
     reliability_threshold: float,
     attrition_amber: float,
@@ -98,6 +115,18 @@ def evaluate(
     from evaluation.render import print_result
     from pilotkit.instruments import load_instrument
 
+    ReadinessRules(
+        min_respondents_per_wave=min_respondents,
+        reliability_threshold=reliability_threshold,
+        attrition_amber=attrition_amber,
+        attrition_red=attrition_red,
+        min_response_rate=min_response_rate,
+    ).check()
+    if margin is not None and not (margin > 0 and math.isfinite(margin)):
+        raise PilotkitError(f"--margin must be a positive number of scale points, not {margin}")
+    if not 0 < alpha < 0.5:
+        raise PilotkitError(f"--alpha must lie between 0 and 0.5, not {alpha}")
+    invited = parse_invited(invited_specs)
     instrument = load_instrument(instrument_ref)
     responses = read_responses(responses_path)
     notes = read_notes(notes_path) if notes_path is not None else None
@@ -106,9 +135,16 @@ def evaluate(
         reliability_threshold=reliability_threshold,
         attrition_amber=attrition_amber,
         attrition_red=attrition_red,
+        min_response_rate=min_response_rate,
     )
     result = run_evaluation(
-        instrument, responses, alpha=alpha, margin=margin, notes=notes, rules=rules
+        instrument,
+        responses,
+        alpha=alpha,
+        margin=margin,
+        notes=notes,
+        rules=rules,
+        invited=invited,
     )
     if json_path is not None:
         from evaluation.summary_io import write_summary
@@ -121,6 +157,27 @@ def evaluate(
         print_result(result)
         if json_path is not None:
             click.echo(f"summary written to {json_path}")
+
+
+def parse_invited(specs: tuple[str, ...]) -> dict[str, int] | int | None:
+    """`--invited 40` (every wave) or `--invited pre=40 --invited post=38`."""
+    if not specs:
+        return None
+    per_wave: dict[str, int] = {}
+    for spec in specs:
+        wave, _, count = spec.rpartition("=")
+        try:
+            number = int(count)
+        except ValueError:
+            raise PilotkitError(f"--invited '{spec}' is not N or WAVE=N") from None
+        if number < 0:
+            raise PilotkitError(f"--invited '{spec}': N must be 0 or more")
+        if not wave:
+            if len(specs) > 1:
+                raise PilotkitError("--invited: give one N for every wave, or WAVE=N for each")
+            return number
+        per_wave[wave.strip()] = number
+    return per_wave
 
 
 @click.command()

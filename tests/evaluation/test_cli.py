@@ -261,8 +261,9 @@ def test_json_numbers_are_plain_floats(write_instrument, write_responses, tmp_pa
     )
     summary = _evaluate(instrument, responses, tmp_path / "s.json")
     (dimension,) = summary["dimensions"]
-    assert dimension["p_value"] is None and dimension["statistic"] is None
-    assert dimension["mean_change"] == 0
+    # no spread: the exact sign test, nothing changed for anyone (p = 1)
+    assert dimension["test"] == "sign_exact" and dimension["p_value"] == 1.0
+    assert dimension["df"] is None and dimension["mean_change"] == 0
     for value in dimension.values():
         assert not (isinstance(value, float) and not math.isfinite(value))
     assert summary["readiness"]["verdict"] == "insufficient_data"
@@ -326,7 +327,8 @@ def test_pilot_core_end_to_end_structure(write_responses, tmp_path):
     for dimension in summary["dimensions"]:
         assert list(dimension)[: len(CONTRACT_DIMENSION_KEYS)] == CONTRACT_DIMENSION_KEYS
         assert dimension["n_pre"] == 30 and dimension["n_post"] == 27
-        assert dimension["n_paired"] == 27 and dimension["test"] == "paired_t"
+        # 27 pairs and 3 who left: everyone analysed (partially overlapping samples)
+        assert dimension["n_paired"] == 27 and dimension["test"] == "partial_overlap_t"
     likert = [i.id for i in instrument.items if i.type == "likert"]
     assert [i["id"] for i in summary["items"]] == likert
     for item in summary["items"]:

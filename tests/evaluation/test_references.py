@@ -225,10 +225,18 @@ def test_power_matches_statsmodels() -> None:
     assert t_test_power(mde, 34, None, 0.05, "paired") == pytest.approx(0.8, abs=1e-9)
 
 
-def test_t_tests_without_any_spread_are_undefined() -> None:
-    """Equal differences (or constant groups) have no standard error: no t, df or p."""
+def test_no_spread_gets_the_exact_test_made_for_it() -> None:
+    """Equal differences (or constant groups) have no standard error, so no t-test; the
+    deterministic result gets the exact test: 3 equal rises, sign test p = 2 x 0.5^3 =
+    0.25 (scipy.stats.binomtest(3, 3) and R's binom.test(3, 3) agree); 12 pairs all +1,
+    p = 2 x 0.5^12; constant groups of 3 and 3, all post above all pre, exact
+    Mann-Whitney p = 2 / C(6, 3) = 0.1 (R's wilcox.test(c(2,2,2)+1e-9*1:3, c(1,1,1)))."""
     paired = paired_t(np.array([1.0, 2, 3]), np.array([2.0, 3, 4]))
-    assert (paired.statistic, paired.df, paired.p_value) == (None, None, None)
+    assert (paired.test, paired.statistic, paired.df) == ("sign_exact", 3.0, None)
+    assert paired.p_value == pytest.approx(0.25, abs=1e-12)
     assert paired.mean_change == 1.0 and paired.ci_low == paired.ci_high == 1.0
+    twelve = paired_t(np.full(12, 3.0), np.full(12, 4.0))
+    assert twelve.p_value == pytest.approx(2 * 0.5**12, rel=1e-12)
     welch = welch_t(np.array([1.0, 1, 1]), np.array([2.0, 2, 2]))
-    assert (welch.statistic, welch.df, welch.p_value) == (None, None, None)
+    assert (welch.test, welch.df) == ("mann_whitney_exact", None)
+    assert welch.p_value == pytest.approx(0.1, abs=1e-12)
