@@ -196,12 +196,7 @@ def _dimension_findings(
                 "not_ready",
                 f"{result.label} declined by {_points(c.mean_change)} {_scale(result)}"
                 f"{_ci(result, alpha)}: a drop larger than chance explains, even allowing "
-                "for every area tested"
-                + (
-                    f", and at least the margin of {_points(result.margin)}."
-                    if result.margin is not None
-                    else "."
-                ),
+                f"for every area tested, and at least the margin of {_points(result.margin or 0)}.",
                 result.id,
                 {**_change_values(result, alpha), "margin": result.margin},
             )
@@ -325,8 +320,9 @@ def _respondent_findings(design: Design, rules: ReadinessRules) -> list[Finding]
 
 
 def _item_label(item: ItemResult, texts: Mapping[str, str]) -> str:
-    text = texts.get(item.id)
-    return f"'{item.id}' (“{text}”)" if text else f"'{item.id}'"
+    # the wording is in the finding's values["text"]; the reason names the item by id, as
+    # the report's catalogs do, so both read the same
+    return f"'{item.id}'"
 
 
 def _item_change(item: ItemResult) -> str:

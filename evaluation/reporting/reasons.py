@@ -84,6 +84,7 @@ def finding_text(finding: Finding, labels: Mapping[str, str], m: Messages) -> st
             points=_points(m, v["change"]),
             scale=_scale(m, v),
             ci=_ci(m, v),
+            margin=_points(m, v["margin"]) if v.get("margin") is not None else "",
         )
     if rule == "dimension_inconclusive" and not v["testable"]:
         return m("reasons.dimension_untestable", label=label, **v)

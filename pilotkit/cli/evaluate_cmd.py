@@ -208,24 +208,71 @@ def parse_invited(specs: tuple[str, ...]) -> dict[str, int] | int | None:
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     help="Significance level (two-sided).",
 )
-def plan(effect: float, design: str, power: float, alpha: float) -> None:
-    """Participants needed to detect an effect (two-sided t-test, noncentral t)."""
-    from evaluation.power import sample_size
+@click.option(
+    "--areas",
+    default=6,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Areas (dimensions) the verdict tests, Holm-corrected (pilot-core has 6).",
+)
+@click.option(
+    "--margin",
+    default=0.25,
+    show_default=True,
+    type=float,
+    help="Non-inferiority margin in scale points.",
+)
+@click.option(
+    "--sd",
+    "sd_change",
+    default=0.7,
+    show_default=True,
+    type=float,
+    help="Assumed SD of the per-person change of an area score, in scale points.",
+)
+def plan(
+    effect: float,
+    design: str,
+    power: float,
+    alpha: float,
+    areas: int,
+    margin: float,
+    sd_change: float,
+) -> None:
+    """Participants needed for the verdict to find an effect on every area (Holm across
+    the areas), and the chance of a "ready" verdict at that size."""
+    from evaluation.power import sample_size, verdict_sample_size
 
     if effect == 0:
-        raise click.BadParameter("the effect must not be 0", param_hint="--effect")
+        raise PilotkitError("--effect: the effect must not be 0")
+    for name, value in (("--margin", margin), ("--sd", sd_change)):
+        if not (value > 0 and math.isfinite(value)):
+            raise PilotkitError(f"{name} must be a positive number, not {value}")
+    level = alpha / areas
+    holm = f", Holm across {areas} areas" if areas > 1 else ""
     try:
-        size = sample_size(effect, design=design, power=power, alpha=alpha)  # type: ignore[arg-type]
+        size = sample_size(effect, design=design, power=power, alpha=level)  # type: ignore[arg-type]
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--effect") from None
-    if design == "paired":
-        click.echo(
-            f"{size.n} participants answering both waves (paired t-test, d_z = {size.effect:g}, "
-            f"alpha = {alpha:g}, power = {power:g}; achieved power {size.achieved_power:.3f})"
-        )
-    else:
+        raise PilotkitError(f"--effect: {exc}") from None
+    if design == "unpaired":
         click.echo(
             f"{size.n} participants per wave, {size.total} in all (Welch/Student t-test, "
-            f"d = {size.effect:g}, alpha = {alpha:g}, power = {power:g}; achieved power "
-            f"{size.achieved_power:.3f})"
+            f"d = {size.effect:g}, alpha = {alpha:g}{holm}, power = {power:g} per area; "
+            f"achieved power {size.achieved_power:.3f})"
         )
+        return
+    verdict = verdict_sample_size(
+        effect, areas=areas, margin=margin / sd_change, power=power, alpha=alpha
+    )
+    click.echo(
+        f"{verdict.n} participants answering both waves (paired t-test, d_z = {abs(effect):g}, "
+        f"alpha = {alpha:g}{holm}, power = {power:g} per area; achieved power "
+        f"{verdict.area_power:.3f})"
+    )
+    click.echo(
+        f"at {verdict.n} pairs, analytic (noncentral t, areas independent, other rules quiet): "
+        f"P(ready) = {verdict.p_ready:.3f} with a margin of {margin:g} points "
+        f"({verdict.margin:.2f} SD of the change); P(every area improved) >= "
+        f"{verdict.p_all_improved:.3f}; one unadjusted t-test would need "
+        f"{verdict.single_test_n}"
+    )

@@ -157,12 +157,18 @@ def test_terminal_table_and_plan(write_instrument, write_responses):
     assert result.returncode == 0, result.stderr
     assert "Sleep" in result.stdout and "declined" in result.stdout
     assert "readiness: not ready" in result.stdout
-    plan = run_cli("plan", "--effect", "0.5")
+    # one area: G*Power's one test, d = 0.5 -> 34 pairs; six areas under Holm
+    # (each area at the Bonferroni level .05 / 6, the same noncentral t: 52 pairs)
+    plan = run_cli("plan", "--effect", "0.5", "--areas", "1")
     assert plan.returncode == 0 and plan.stdout.startswith("34 participants")
-    plan = run_cli("plan", "--effect", "0.5", "--design", "unpaired")
+    plan = run_cli("plan", "--effect", "0.5")
+    assert plan.stdout.startswith("52 participants") and "P(ready) = " in plan.stdout
+    plan = run_cli("plan", "--effect", "0.5", "--design", "unpaired", "--areas", "1")
     assert plan.stdout.startswith("64 participants per wave")
     # G*Power: two groups, d = 0.3, alpha .05, power .90 -> 235 per group
-    plan = run_cli("plan", "--effect", "0.3", "--design", "unpaired", "--power", "0.9")
+    plan = run_cli(
+        "plan", "--effect", "0.3", "--design", "unpaired", "--power", "0.9", "--areas", "1"
+    )
     assert plan.stdout.startswith("235 participants per wave, 470 in all")
     refused = run_cli("plan", "--effect", "0")
     assert refused.returncode != 0 and "the effect must not be 0" in refused.stderr
