@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,7 +37,13 @@ def invite(slug: str, count: int, out: Path, wave: str | None) -> None:
     if count < 1:
         raise PilotkitError(f"--count must be at least 1, not {count}")
     base_url = Settings.from_env().base_url
-    invitations = run_with_database(lambda engine: issue(engine, slug, count, wave=wave))
+    from survey_server.services.pilots import get_pilot
+
+    async def issue_and_look(engine: Any) -> tuple[Any, Any]:
+        issued = await issue(engine, slug, count, wave=wave)
+        return issued, await get_pilot(engine, slug)
+
+    invitations, pilot = run_with_database(issue_and_look)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -47,3 +54,11 @@ def invite(slug: str, count: int, out: Path, wave: str | None) -> None:
             writer.writerow([participant, i.wave, i.token, f"{base_url}/f/{i.token}"])
     scope = f"wave '{invitations[0].wave}'" if invitations[0].wave else "both waves"
     click.echo(f"wrote {len(invitations)} links for pilot '{slug}' ({scope}) to {out}")
+    closed = [w.name for w in pilot.waves if w.state() == "closed"]
+    if closed and not pilot.anonymous:
+        later = ", ".join(w.name for w in pilot.waves if w.name not in closed)
+        click.echo(
+            f"warning: wave {', '.join(closed)} is closed: these links can answer only "
+            f"{later}, and count as invited to that wave only",
+            err=True,
+        )

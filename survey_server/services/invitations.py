@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from piccolo.engine.base import Engine
 
 from survey_server.database import write_transaction
-from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
 from survey_server.services.pilots import get_pilot
 from survey_server.services.tokens import hash_token, new_pseudonym, new_token
 from survey_server.tables import Participant
@@ -43,6 +43,11 @@ async def invite(
             names = ", ".join(w.name for w in pilot.waves)
             raise NotFoundError(f"pilot '{slug}' has no wave '{wave}' (waves: {names})")
         wave_id, wave_name = match.id, match.name
+        if pilot.anonymous and match.state() == "closed":
+            raise ConflictError(
+                f"wave '{wave}' of pilot '{slug}' is closed: its links could not answer; "
+                "open it again first, or issue links for another wave"
+            )
     elif pilot.anonymous:
         open_waves = [w for w in pilot.waves if w.state() == "open"]
         if len(open_waves) != 1:
@@ -53,6 +58,10 @@ async def invite(
         wave_id, wave_name = open_waves[0].id, open_waves[0].name
     if not pilot.anonymous:
         wave_id, wave_name = None, ""
+        if pilot.waves and all(w.state() == "closed" for w in pilot.waves):
+            raise ConflictError(
+                f"every wave of pilot '{slug}' is closed: new links could not answer"
+            )
     now = datetime.now(UTC)
     invitations = [Invitation(new_pseudonym(), new_token(), wave_name) for _ in range(count)]
     async with write_transaction(engine):

@@ -150,7 +150,8 @@ async def frozen_instrument(engine: Engine, slug: str) -> Instrument:
 
 
 async def set_wave_status(engine: Engine, slug: str, wave: str, status: str) -> WaveInfo:
-    """Open or close a wave (`open` | `closed` | `not_open`); clears a schedule it overrides."""
+    """Open or close a wave (`open` | `closed` | `not_open`); clears a schedule it overrides.
+    Closing keeps the moment it closed in `closes_at`."""
     pilot = await get_pilot(engine, slug)
     target = next((w for w in pilot.waves if w.name == wave), None)
     if target is None:
@@ -161,8 +162,9 @@ async def set_wave_status(engine: Engine, slug: str, wave: str, status: str) -> 
         changes[Wave.opens_at] = None
         if target.closes_at is not None and target.state() == "closed":
             changes[Wave.closes_at] = None
-    if status == "closed":
-        changes[Wave.closes_at] = None
+    if status == "closed" and target.state() != "closed":
+        # when it closed: a link issued later could not answer it (response rates)
+        changes[Wave.closes_at] = datetime.now(UTC)
     async with write_transaction(engine):
         await Wave.update(changes).where(Wave.id == target.id)
         if status == "open":

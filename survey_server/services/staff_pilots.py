@@ -30,6 +30,7 @@ from survey_server.services.invitations import invite
 from survey_server.services.pilots import PilotSummary, create_pilot, get_pilot, set_wave_status
 from survey_server.services.sealed import seal, unseal
 from survey_server.services.tokens import hash_token, new_token
+from survey_server.services.waves import WaveInfo
 from survey_server.staff_tables import InvitationBatch, Membership
 from survey_server.tables import Participant, Pilot, Wave
 
@@ -307,7 +308,10 @@ async def reissue_link(
         .first()
     )
     if row is None:
-        raise NotFoundError(f"no participant '{participant_id}' in this pilot")
+        raise NotFoundError(
+            f"participant id: no participant '{participant_id}' in this pilot; "
+            "copy the id from the links file or the list of those who have not answered"
+        )
     token = new_token()
     key = secrets.token_urlsafe(24)
     wave = row["wave.name"] or ""
@@ -383,8 +387,25 @@ _NOT_ANSWERED_SQL = """
 SELECT p."pseudonym" FROM "participant" p
 WHERE p."pilot" = {} AND NOT p."test" AND (p."wave" IS NULL OR p."wave" = {})
 AND NOT EXISTS (SELECT 1 FROM "submission" s WHERE s."participant" = p."id" AND s."wave" = {})
-ORDER BY p."pseudonym" LIMIT 500
 """
+_INVITED_SQL = """
+SELECT COUNT(*) AS n FROM "participant" p
+WHERE p."pilot" = {} AND NOT p."test" AND (p."wave" IS NULL OR p."wave" = {})
+"""
+#: Issued before the wave closed, or answered it anyway: a link that could answer.
+_COULD_ANSWER_SQL = """
+AND (p."created_at" < {} OR EXISTS (
+  SELECT 1 FROM "submission" s WHERE s."participant" = p."id" AND s."wave" = {}))
+"""
+
+
+def _eligible(wave: WaveInfo) -> tuple[str, tuple[object, ...]]:
+    """The condition on participants `p` that could answer `wave`: every link while it
+    is open or not yet open; once closed, the links issued before it closed (a closed
+    wave without a closing time, from before the time was kept, counts every link)."""
+    if wave.state() == "closed" and wave.closes_at is not None:
+        return _COULD_ANSWER_SQL, (wave.closes_at, wave.id)
+    return "", ()
 
 
 async def dashboard(engine: Engine, pilot_id: int, *, with_names: bool) -> Dashboard:
@@ -394,30 +415,30 @@ async def dashboard(engine: Engine, pilot_id: int, *, with_names: bool) -> Dashb
         raise NotFoundError("no such pilot")
     pilot = await get_pilot(engine, slug_row["slug"])
     started_rows = await engine.run_querystring(QueryString(_STARTED_SQL, pilot_id))
-    started = {r["wave"]: r["n"] for r in started_rows}
+    drafted = {r["wave"]: r["n"] for r in started_rows}
     figures: list[WaveFigures] = []
     not_answered: dict[str, list[str]] = {}
     for wave in pilot.waves:
-        if pilot.anonymous:
-            invited = await Participant.count().where(
-                (Participant.wave == wave.id) & (Participant.test == False)  # noqa: E712
-            )
-        else:
-            invited = pilot.participants
+        condition, params = _eligible(wave)
+        rows = await engine.run_querystring(
+            QueryString(_INVITED_SQL + condition, pilot_id, wave.id, *params)
+        )
+        submitted = pilot.submissions.get(wave.name, 0)
         figures.append(
             WaveFigures(
                 wave.name,
                 wave.state(),
                 wave.opens_at,
                 wave.closes_at,
-                invited,
-                started.get(wave.id, 0),
-                pilot.submissions.get(wave.name, 0),
+                int(rows[0]["n"]),
+                drafted.get(wave.id, 0) + submitted,  # started: a draft or the answers
+                submitted,
             )
         )
         if with_names and not pilot.anonymous and wave.state() != "not_yet_open":
+            sql = _NOT_ANSWERED_SQL + condition + 'ORDER BY p."pseudonym" LIMIT 500'
             rows = await engine.run_querystring(
-                QueryString(_NOT_ANSWERED_SQL, pilot_id, wave.id, wave.id)
+                QueryString(sql, pilot_id, wave.id, wave.id, *params)
             )
             not_answered[wave.name] = [r["pseudonym"] for r in rows]
     paired = 0

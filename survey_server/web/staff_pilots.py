@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from pilotkit.csv_cells import SafeCSVWriter
 from pilotkit.instruments.translations.languages import is_rtl
-from survey_server.errors import InvalidInputError
+from survey_server.errors import InvalidInputError, NotFoundError
 from survey_server.i18n import Translator, best_language, language_name, ui_languages
 from survey_server.services import accounts, report_jobs, schedule, staff_pilots
 from survey_server.services.accounts import pilot_id_for
@@ -129,6 +129,19 @@ async def pilot_page(
     slug: FromPath[str],
     refresh: FromQuery[str | None] = None,
 ) -> Template:
+    return await _pilot_page(state, session, slug, refresh=refresh == "1")
+
+
+async def _pilot_page(
+    state: State,
+    session: SignedIn,
+    slug: str,
+    *,
+    refresh: bool = False,
+    reissue_error: str = "",
+    reissue_value: str = "",
+) -> Template:
+    """The pilot's dashboard; a refused reissue shows its error on the form (422)."""
     pilot_id = await pilot_id_for(session.user, slug, "pilot.view")
     manage = allowed(session.user.role, "pilot.manage")
     board = await staff_pilots.dashboard(state.engine, pilot_id, with_names=manage)
@@ -154,11 +167,14 @@ async def pilot_page(
         session,
         "pilot.html",
         board.pilot.name,
+        status=422 if reissue_error else 200,
+        reissue_error=reissue_error,
+        reissue_value=reissue_value,
         board=board,
         sessions=sessions,
         members=members,
         max_batch=staff_pilots.MAX_BATCH,
-        refresh=refresh == "1",
+        refresh=refresh,
         latest_report=latest_report,
         report_choices=report_choices,
         verdicts=verdict_words(),
@@ -171,8 +187,22 @@ async def change_wave(
     request: Request, state: State, session: SignedIn, slug: FromPath[str], wave: FromPath[str]
 ) -> Redirect:
     form = await checked_form(request, session)
-    await pilot_id_for(session.user, slug, "pilot.manage")
-    await staff_pilots.change_wave(state.engine, session.user, slug, wave, field(form, "status"))
+    pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
+    status = field(form, "status")
+    if status == "closed" and field(form, "confirm") != "1":
+        # closing stops every link of the wave: say how many have not answered, and ask
+        board = await staff_pilots.dashboard(state.engine, pilot_id, with_names=False)
+        figures = next((w for w in board.waves if w.name == wave), None)
+        if figures is not None and figures.state == "open":
+            return page(
+                session,
+                "wave_close.html",
+                board.pilot.name,
+                pilot=board.pilot,
+                wave=figures,
+                waiting=max(figures.invited - figures.submitted, 0),
+            )
+    await staff_pilots.change_wave(state.engine, session.user, slug, wave, status)
     return Redirect(f"/staff/pilots/{slug}#waves", status_code=303, headers=STAFF_HEADERS)
 
 
@@ -203,12 +233,16 @@ async def issue_invitations(
 @post("/staff/pilots/{slug:str}/reissue", include_in_schema=False)
 async def reissue(
     request: Request, state: State, session: SignedIn, slug: FromPath[str]
-) -> Redirect:
+) -> Response:
     form = await checked_form(request, session)
     pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
-    key = await staff_pilots.reissue_link(
-        state.engine, session.user, pilot_id, field(form, "participant_id"), state.settings.base_url
-    )
+    asked = field(form, "participant_id")
+    try:
+        key = await staff_pilots.reissue_link(
+            state.engine, session.user, pilot_id, asked, state.settings.base_url
+        )
+    except NotFoundError as exc:  # an unknown id: said on the form, which keeps what was typed
+        return await _pilot_page(state, session, slug, reissue_error=str(exc), reissue_value=asked)
     return Redirect(
         f"/staff/pilots/{slug}/invitations/{key}", status_code=303, headers=STAFF_HEADERS
     )

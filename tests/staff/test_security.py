@@ -57,7 +57,8 @@ def test_csrf_token_is_required_and_tied_to_the_session(staff_site: StaffSite) -
     assert mo.post(url, data={"status": "closed", "csrf_token": other_token}).status_code == 403
     assert mo.post("/staff/sign-out", data={}).status_code == 403
     own = csrf_of(mo.get("/staff/pilots").text)
-    done = mo.post(url, data={"status": "closed", "csrf_token": own}, follow_redirects=False)
+    form = {"status": "closed", "csrf_token": own, "confirm": "1"}
+    done = mo.post(url, data=form, follow_redirects=False)
     assert done.status_code == 303
 
 
@@ -209,7 +210,8 @@ def test_audit_log_filters_by_pilot_and_user_and_pages(staff_site: StaffSite) ->
     csrf = csrf_of(mo.get("/staff/pilots").text)
     for n in range(PAGE_SIZE + 2):
         status = "open" if n % 2 else "closed"
-        mo.post("/staff/pilots/alpha/waves/post", data={"csrf_token": csrf, "status": status})
+        form = {"csrf_token": csrf, "status": status, "confirm": "1"}
+        mo.post("/staff/pilots/alpha/waves/post", data=form)
     admin = staff_site.browser("root@example.org")
     ids = {
         row["slug"]: row["id"]
