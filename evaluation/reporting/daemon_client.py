@@ -28,7 +28,8 @@ import pilotkit
 from evaluation.reporting.runner import NotebookSpec, ReportError, ReportRequest, ReportRun
 from pilotkit.errors import PilotkitError
 
-#: "off" (or 0, no, false) turns the daemon off: every run starts its own kernels
+#: "off" (or 0, no, false) turns the daemon off: every run starts its own kernels; "on"
+#: (or 1, yes, true) turns it on for scripts too; unset ("auto"): only in a terminal
 ENV_SWITCH = "PILOTKIT_REPORT_DAEMON"
 #: minutes a daemon waits for the next report before it ends
 ENV_IDLE_MINUTES = "PILOTKIT_REPORT_DAEMON_MINUTES"
@@ -54,9 +55,23 @@ class DaemonPaths:
 
 
 def enabled() -> bool:
-    """Whether report runs may use (and start) a daemon."""
-    value = os.environ.get(ENV_SWITCH, "on").strip().lower()
-    return value not in ("0", "off", "no", "false")
+    """Whether report runs may use (and start) a daemon: when asked for, else only for a
+    person at an interactive terminal. A script, a cron job or CI gets no background
+    process that holds kernels (about 700 MB) for minutes after it has finished."""
+    value = os.environ.get(ENV_SWITCH, "auto").strip().lower()
+    if value in ("0", "off", "no", "false"):
+        return False
+    if value in ("1", "on", "yes", "true"):
+        return True
+    return interactive()
+
+
+def interactive() -> bool:
+    """Both the keyboard and the messages are a terminal's (not a pipe, a file or CI)."""
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
 
 
 def idle_minutes() -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,8 +68,17 @@ def _exporter() -> Iterator[HTMLExporter]:
             # each of them: a tenth of a report's export time went into re-validating
             optimistic_validation=True,
         )
+        exporter.log.addFilter(_AltTextNotice())
     yield exporter
     _IDLE_EXPORTERS.put(exporter)
+
+
+class _AltTextNotice(logging.Filter):
+    """nbconvert warns of figures without alternative text before `_figure_alt_texts`
+    gives each its title and description: a warning on every run about what is fixed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Alternative text is missing")
 
 
 def export_html(notebook_path: Path, html_path: Path) -> Path:

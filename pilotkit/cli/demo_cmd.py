@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,12 +51,21 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
 
     async def build() -> DemoBuild:
         async with connected(settings.database_url) as engine:
+            # the bar keeps its own line (it ends with a line break) and follows the
+            # terminal's width; not drawn at all when stderr is not a terminal
             with tqdm(
-                total=demo_answer_count(), desc="demo answers", unit="form", leave=False
+                total=demo_answer_count(),
+                desc="demo answers",
+                unit="form",
+                leave=True,
+                dynamic_ncols=True,
+                disable=None,
+                file=sys.stderr,
             ) as bar:
                 return await build_demo(engine, folder, tick=bar.update, settings=mail_to_files)
 
     result = asyncio.run(build())
+    sys.stderr.flush()
     built = result.built
     click.echo(f"demo pilots {'created' if built else 'already there'} in {settings.database_url}")
     reports: list[Path] = []

@@ -24,5 +24,7 @@ def export(slug: str, out: Path) -> None:
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise PilotkitError(f"--out '{out}' must end in .csv or .parquet")
-    rows = run_with_database(lambda engine: export_responses(engine, slug, out))
+    from survey_server.services.command_line import export_audited
+
+    rows = run_with_database(lambda engine: export_audited(engine, slug, out, export_responses))
     click.echo(f"wrote {rows} rows to {out}")

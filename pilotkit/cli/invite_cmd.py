@@ -29,7 +29,7 @@ def invite(slug: str, count: int, out: Path, wave: str | None) -> None:
     both waves. Anonymous pilots: one link per wave (default: the open wave).
     """
     from pilotkit.errors import PilotkitError
-    from survey_server.services.invitations import invite as issue
+    from survey_server.services.command_line import invite_audited as issue
     from survey_server.settings import Settings
 
     if out.suffix.lower() != ".csv":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 
 import click
 
@@ -52,9 +53,17 @@ def _register() -> None:
         cli.add_command(command)
 
 
+def _quiet_library_warnings() -> None:
+    """openpyxl warns about workbook features it drops while reading (data validation,
+    conditional formatting, unknown extensions) that say nothing about the answers or the
+    form read from it: a user would see `UserWarning` lines with site-packages paths."""
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?$")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn known errors into one line and an exit code, never a traceback."""
     _register()
+    _quiet_library_warnings()
     try:
         result = cli.main(args=argv, prog_name="pilotkit", standalone_mode=False)
     except click.exceptions.Abort:

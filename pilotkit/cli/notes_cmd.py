@@ -25,5 +25,7 @@ def export_notes(slug: str, out: Path) -> None:
 
     if out.suffix.lower() != ".csv":
         raise PilotkitError(f"--out '{out}' must end in .csv")
-    count = run_with_database(lambda engine: write_notes(engine, slug, out))
+    from survey_server.services.command_line import export_audited
+
+    count = run_with_database(lambda engine: export_audited(engine, slug, out, write_notes))
     click.echo(f"wrote {count} notes to {out}")

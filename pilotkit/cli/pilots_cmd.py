@@ -34,11 +34,11 @@ def create(
 ) -> None:
     """Create a pilot with the instrument's waves (pre and post), all not open yet."""
     from pilotkit.instruments import load_instrument
-    from survey_server.services.pilots import create_pilot
+    from survey_server.services.command_line import create_pilot_audited
 
     instrument = load_instrument(instrument_ref)
     pilot = run_with_database(
-        lambda engine: create_pilot(
+        lambda engine: create_pilot_audited(
             engine,
             slug=slug,
             instrument=instrument,

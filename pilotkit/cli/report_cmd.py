@@ -51,9 +51,10 @@ def report(
     Give either --pilot SLUG (exports the pilot's responses and notes from DATABASE_URL
     first) or --instrument FILE --responses FILE.
 
-    After a run that started its own kernels, warm ones are kept in the background for
-    15 minutes, so that the next run starts at once (see `pilotkit report-daemon`;
-    PILOTKIT_REPORT_DAEMON=off turns this off).
+    In an interactive terminal, after a run that started its own kernels, warm ones are
+    kept in the background for 15 minutes, so that the next run starts at once (see
+    `pilotkit report-daemon`). Scripts and CI get no background process unless
+    PILOTKIT_REPORT_DAEMON=on; PILOTKIT_REPORT_DAEMON=off turns it off everywhere.
     """
     from evaluation.reporting.runner import ReportRequest
     from pilotkit.instruments import find_instrument, load_instrument

@@ -13,9 +13,9 @@ def waves() -> None:
 
 
 def _set(slug: str, wave: str, status: str) -> None:
-    from survey_server.services.pilots import set_wave_status
+    from survey_server.services.command_line import set_wave_status_audited
 
-    info = run_with_database(lambda engine: set_wave_status(engine, slug, wave, status))
+    info = run_with_database(lambda engine: set_wave_status_audited(engine, slug, wave, status))
     click.echo(f"wave '{info.name}' of pilot '{slug}' is now {info.state().replace('_', ' ')}")
 
 

@@ -57,6 +57,14 @@ async def record(
     )
 
 
+async def record_export(engine: Engine, actor: Actor, pilot_id: int, slug: str, file: str) -> None:
+    """A download of a pilot's data (responses, notes, codebook), in its own transaction."""
+    from survey_server.database import write_transaction
+
+    async with write_transaction(engine):
+        await record(actor, "export.download", "pilot", slug, pilot=pilot_id, after={"file": file})
+
+
 @dataclass(frozen=True)
 class AuditPage:
     entries: list[dict[str, Any]]

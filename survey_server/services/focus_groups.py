@@ -21,6 +21,13 @@ from survey_server.tables import Pilot
 KINDS: tuple[str, ...] = ("focus_group", "interview", "small_group")
 SENTIMENTS: tuple[str, ...] = ("positive", "negative", "neutral", "mixed")
 SEVERITIES: tuple[str, ...] = ("none", "minor", "major", "blocker")
+
+
+def is_coded(sentiment: str, severity: str) -> bool:
+    """A note counts toward the verdict once its sentiment and severity are chosen."""
+    return sentiment in SENTIMENTS and severity in SEVERITIES
+
+
 MAX_TEXT = 5000
 
 
@@ -144,9 +151,11 @@ def check_note(note: NoteInput, instrument: Instrument) -> NoteInput:
         errors["dimensions"] = "Tick at least one dimension."
     elif unknown := [d for d in dimensions if d not in known]:
         errors["dimensions"] = f"Unknown dimension(s): {', '.join(unknown)}."
-    if note.sentiment not in SENTIMENTS:
+    # Either may be left for later ("not yet coded"): nothing is preselected, so a note
+    # never counts as "no concern" because nobody chose; see `is_coded`.
+    if note.sentiment and note.sentiment not in SENTIMENTS:
         errors["sentiment"] = "Choose a sentiment."
-    if note.severity not in SEVERITIES:
+    if note.severity and note.severity not in SEVERITIES:
         errors["severity"] = "Choose a concern severity."
     if len(note.quote) > MAX_TEXT or len(note.follow_up) > MAX_TEXT:
         errors["quote"] = f"Keep the quote and follow-up under {MAX_TEXT} characters."

@@ -38,6 +38,7 @@ SELECT n."id", n."session", s."held_on", s."kind", s."attendees", n."dimensions"
        n."sentiment", n."severity", n."text", n."quote", n."follow_up"
 FROM "note" n JOIN "focus_session" s ON s."id" = n."session"
 WHERE s."pilot" = {} AND n."id" > {}
+  AND n."sentiment" <> '' AND n."severity" <> ''
 ORDER BY n."id" LIMIT {}
 """
 

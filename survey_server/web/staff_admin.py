@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
-from survey_server.services import accounts, api_tokens, audit
+from survey_server.services import accounts, api_tokens, audit, audit_view
 from survey_server.services.roles import ROLES
 from survey_server.services.staff_pilots import pilots_for
 from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, field, page
@@ -87,12 +87,15 @@ async def audit_page(
     pilot_id = int(pilot) if pilot and pilot.isdigit() else None
     user_id = int(user) if user and user.isdigit() else None
     log = await audit.read_log(state.engine, pilot=pilot_id, actor=user_id, page=page_number)
+    pilots = await pilots_for(state.engine, session.user)
+    names = {p.id: p.name for p in pilots}
     return page(
         session,
         "audit.html",
         "Audit log",
         log=log,
-        pilots=await pilots_for(state.engine, session.user),
+        readable=[audit_view.readable(entry, names) for entry in log.entries],
+        pilots=pilots,
         users=await accounts.list_users(state.engine),
         pilot_id=pilot_id,
         user_id=user_id,

@@ -19,7 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from pilotkit.csv_cells import SafeCSVWriter
-from survey_server.services import api_tokens
+from survey_server.services import api_tokens, audit
 from survey_server.services.accounts import StaffAccount, pilot_id_for
 from survey_server.services.export import (
     COLUMNS,
@@ -142,7 +142,8 @@ def _download(name: str) -> dict[str, str]:
 )
 async def responses_csv(request: Request, state: State, slug: FromPath[str]) -> Stream:
     account = await api_account(request)
-    await pilot_id_for(account, slug, "export")
+    pilot_id = await pilot_id_for(account, slug, "export")
+    await audit.record_export(state.engine, account.actor, pilot_id, slug, "responses.csv")
     return Stream(
         _responses_csv(state, slug),
         media_type="text/csv; charset=utf-8",
@@ -159,7 +160,8 @@ async def responses_csv(request: Request, state: State, slug: FromPath[str]) -> 
 )
 async def responses_parquet(request: Request, state: State, slug: FromPath[str]) -> Stream:
     account = await api_account(request)
-    await pilot_id_for(account, slug, "export")
+    pilot_id = await pilot_id_for(account, slug, "export")
+    await audit.record_export(state.engine, account.actor, pilot_id, slug, "responses.parquet")
     return Stream(
         _responses_parquet(state, slug),
         media_type="application/vnd.apache.parquet",
@@ -177,6 +179,7 @@ async def responses_parquet(request: Request, state: State, slug: FromPath[str])
 async def notes_csv(request: Request, state: State, slug: FromPath[str]) -> Stream:
     account = await api_account(request)
     pilot_id = await pilot_id_for(account, slug, "export")
+    await audit.record_export(state.engine, account.actor, pilot_id, slug, "notes.csv")
     return Stream(
         notes_csv_chunks(state.engine, pilot_id),
         media_type="text/csv; charset=utf-8",
@@ -192,7 +195,8 @@ async def notes_csv(request: Request, state: State, slug: FromPath[str]) -> Stre
 )
 async def codebook_json(request: Request, state: State, slug: FromPath[str]) -> CodebookOut:
     account = await api_account(request)
-    await pilot_id_for(account, slug, "export")
+    pilot_id = await pilot_id_for(account, slug, "export")
+    await audit.record_export(state.engine, account.actor, pilot_id, slug, "codebook.json")
     return msgspec.convert(await codebook(state.engine, slug), CodebookOut)
 
 
@@ -205,7 +209,8 @@ async def codebook_json(request: Request, state: State, slug: FromPath[str]) -> 
 )
 async def codebook_csv(request: Request, state: State, slug: FromPath[str]) -> Stream:
     account = await api_account(request)
-    await pilot_id_for(account, slug, "export")
+    pilot_id = await pilot_id_for(account, slug, "export")
+    await audit.record_export(state.engine, account.actor, pilot_id, slug, "codebook.csv")
     book = await codebook(state.engine, slug)
 
     async def rows() -> AsyncIterator[str]:

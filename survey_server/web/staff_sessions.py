@@ -113,7 +113,7 @@ async def _session_page(
         dimension_labels=dict(dimensions),
         sentiments=focus_groups.SENTIMENTS,
         severities=focus_groups.SEVERITIES,
-        values=values or {"dimension": [], "sentiment": "neutral", "severity": "none"},
+        values=values or {"dimension": [], "sentiment": "", "severity": ""},
         errors=errors or {},
         can_edit=allowed(session.user.role, "sessions.edit"),
         saved=saved,

@@ -32,7 +32,7 @@ def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="pk-rt-"))
     folder.chmod(0o700)
     monkeypatch.setenv("PILOTKIT_RUNTIME_DIR", str(folder))
-    monkeypatch.delenv(daemon_client.ENV_SWITCH, raising=False)
+    monkeypatch.setenv(daemon_client.ENV_SWITCH, "on")  # tests run without a terminal
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -306,3 +306,23 @@ def test_a_runtime_folder_too_deep_for_a_socket_is_one_error_line(
     assert result.returncode != 0
     assert result.stderr.startswith(f"error: '{deep}' is too deep for the report daemon's socket")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_the_daemon_starts_only_for_a_terminal_unless_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(daemon_client.ENV_SWITCH, raising=False)
+    monkeypatch.setattr(daemon_client, "interactive", lambda: False)  # a script, CI
+    assert daemon_client.enabled() is False
+    monkeypatch.setattr(daemon_client, "interactive", lambda: True)  # a person at a terminal
+    assert daemon_client.enabled() is True
+    monkeypatch.setenv(daemon_client.ENV_SWITCH, "off")
+    assert daemon_client.enabled() is False
+    monkeypatch.setattr(daemon_client, "interactive", lambda: False)
+    monkeypatch.setenv(daemon_client.ENV_SWITCH, "on")
+    assert daemon_client.enabled() is True
+    # under pytest the streams are not a terminal: "auto" leaves no process behind
+    monkeypatch.undo()
+    monkeypatch.delenv(daemon_client.ENV_SWITCH, raising=False)
+    assert daemon_client.interactive() is False
+    assert daemon_client.enabled() is False
