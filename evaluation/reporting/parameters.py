@@ -45,6 +45,7 @@ def check_report_parameters(
     language: str = "en",
     languages: list[str] | None = None,
     invited: int = 0,
+    invited_by_wave: str = "",
 ) -> None:
     """Raise `ReportParameterError` naming the first parameter that is off."""
     if not responses_path:
@@ -79,6 +80,7 @@ def check_report_parameters(
     check_language(language, languages)
     if invited < 0:
         raise ReportParameterError(f"invited must be 0 (unknown) or more, not {invited}")
+    parse_invited_by_wave(invited_by_wave)
 
 
 def check_report_context(*, pilot_url: str = "", report_date: str = "") -> None:
@@ -96,3 +98,16 @@ def check_report_context(*, pilot_url: str = "", report_date: str = "") -> None:
             raise ReportParameterError(
                 f"report_date must be a date written YYYY-MM-DD, not {report_date!r}"
             ) from None
+
+
+def parse_invited_by_wave(text: str) -> dict[str, int]:
+    """`"pre=33 post=30"`: people invited to each wave (empty: not known per wave)."""
+    counts: dict[str, int] = {}
+    for part in text.replace(",", " ").split():
+        wave, sep, number = part.partition("=")
+        if not sep or not wave or not number.isdigit():
+            raise ReportParameterError(
+                f"invited_by_wave: '{part}' is not WAVE=COUNT (for example pre=33 post=30)"
+            )
+        counts[wave] = int(number)
+    return counts

@@ -17,7 +17,7 @@ where they are tested:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -304,18 +304,27 @@ def boolean_changes(
 
 
 def participation(
-    result: EvaluationResult, invited: int | None = None, lang: str = "en"
+    result: EvaluationResult,
+    invited: int | None = None,
+    lang: str = "en",
+    invited_by_wave: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
-    """People at each stage: invited (when known), answered each wave, answered both."""
+    """People at each stage: invited (when known), answered each wave, answered both.
+
+    With `invited_by_wave` each wave has its own invited count before its answers (an
+    anonymous pilot issues links per wave; a linked one may issue links after a wave
+    closed), instead of one invited figure for the whole pilot."""
     m = texts(lang)
     design = result.design
+    per_wave = {w: n for w, n in (invited_by_wave or {}).items() if n > 0}
     stages: list[tuple[str, int]] = []
-    if invited is not None and invited > 0:
+    if invited is not None and invited > 0 and not per_wave:
         stages.append((m("participation.invited"), int(invited)))
     for wave in (design.baseline, design.follow_up):
-        stages.append(
-            (m("participation.answered", wave=_wave_word(wave, lang)), int(design.n[wave]))
-        )
+        word = _wave_word(wave, lang)
+        if wave in per_wave:
+            stages.append((m("participation.invited_wave", wave=word), int(per_wave[wave])))
+        stages.append((m("participation.answered", wave=word), int(design.n[wave])))
     if design.n_paired:
         stages.append((m("participation.both"), int(design.n_paired)))
     return pd.DataFrame(stages, columns=["stage", "count"])

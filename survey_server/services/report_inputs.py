@@ -35,6 +35,8 @@ class PilotInputs:
     responses: Path
     invited: int
     rows: int
+    #: "pre=33 post=30": the links that could answer each wave (the notebook's parameter)
+    invited_by_wave: str = ""
     #: the focus-group notes table, or None when the pilot has no notes
     notes: Path | None = None
 
@@ -48,6 +50,14 @@ async def invited_count(engine: Engine, slug: str) -> int:
     if pilot.anonymous and pilot.waves:
         query = query.where(Participant.wave == pilot.waves[0].id)
     return int(await query)
+
+
+async def invited_by_wave(engine: Engine, pilot_id: int) -> str:
+    """Per wave, the links that could answer it, as the pilot page counts them."""
+    from survey_server.services.staff_pilots import dashboard
+
+    board = await dashboard(engine, pilot_id, with_names=False)
+    return " ".join(f"{w.name}={w.invited}" for w in board.waves)
 
 
 async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotInputs:
@@ -68,6 +78,7 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
         instrument=instrument_path,
         responses=responses_path,
         invited=await invited_count(engine, slug),
+        invited_by_wave=await invited_by_wave(engine, pilot.id),
         rows=rows,
         notes=notes_path if has_notes else None,
     )
@@ -87,7 +98,11 @@ def pilot_report_request(
     and the link back to the pilot's page when the server runs it (`pilot_url`)."""
     from evaluation.reporting.runner import ReportRequest
 
-    defaults = {"pilot_name": inputs.name, "invited": str(inputs.invited)}
+    defaults = {
+        "pilot_name": inputs.name,
+        "invited": str(inputs.invited),
+        "invited_by_wave": inputs.invited_by_wave,
+    }
     if pilot_url:
         defaults["pilot_url"] = pilot_url
     return ReportRequest(
