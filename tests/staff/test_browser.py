@@ -130,7 +130,7 @@ def test_staff_walkthrough_with_axe(tmp_path: Path) -> None:
         expect(page.locator("#sentiment input:checked, #severity input:checked")).to_have_count(0)
         note.fill("Queue times are longer")
         note.press("Control+Enter")  # no dimension ticked: an error, and the text is kept
-        expect(page.get_by_text("Tick at least one dimension.")).to_be_visible()
+        expect(page.locator("#dimensions-error")).to_be_visible()
         expect(note).to_be_focused()
         page.keyboard.type(" on Mondays")  # the caret is after the text, not before it
         expect(note).to_have_value("Queue times are longer on Mondays")
