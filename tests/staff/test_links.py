@@ -38,7 +38,8 @@ def test_reissue_replaces_the_lost_link(staff_site: StaffSite) -> None:
     unknown = mo.post(
         "/staff/pilots/alpha/reissue", data={"csrf_token": csrf, "participant_id": "pnobody"}
     )
-    assert unknown.status_code == 404
+    assert unknown.status_code == 422  # said on the form, not a dead-end page
+    assert "no participant &#39;pnobody&#39; in this pilot" in unknown.text
 
 
 def test_a_batch_is_only_for_the_person_who_issued_it(staff_site: StaffSite) -> None:
