@@ -35,7 +35,7 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         shown = ", ".join(_text(v) for v in value[:LIST_SHOWN])
         more = len(value) - LIST_SHOWN
-        return f"{len(value)}: {shown}" + (f" and {more} more" if more > 0 else "")
+        return f"{len(value)}: {shown} and {more} more" if more > 0 else shown
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
     return str(value)

@@ -129,10 +129,11 @@ async def pilot_page(
     slug: FromPath[str],
     refresh: FromQuery[str | None] = None,
 ) -> Template:
-    return await _pilot_page(state, session, slug, refresh=refresh == "1")
+    return await _pilot_page(request, state, session, slug, refresh=refresh == "1")
 
 
 async def _pilot_page(
+    request: Request,
     state: State,
     session: SignedIn,
     slug: str,
@@ -242,7 +243,9 @@ async def reissue(
             state.engine, session.user, pilot_id, asked, state.settings.base_url
         )
     except NotFoundError as exc:  # an unknown id: said on the form, which keeps what was typed
-        return await _pilot_page(state, session, slug, reissue_error=str(exc), reissue_value=asked)
+        return await _pilot_page(
+            request, state, session, slug, reissue_error=str(exc), reissue_value=asked
+        )
     return Redirect(
         f"/staff/pilots/{slug}/invitations/{key}", status_code=303, headers=STAFF_HEADERS
     )
