@@ -136,7 +136,7 @@ def test_staff_walkthrough_with_axe(tmp_path: Path) -> None:
         expect(note).to_have_value("Queue times are longer on Mondays")
         page.get_by_label("Processes and procedures").check()
         note.press("Control+Enter")
-        expect(page.get_by_text("not yet coded")).to_be_visible()  # no severity chosen
+        expect(page.locator(".badge.uncoded")).to_be_visible()  # no severity chosen
         note.fill("The permit form is much quicker than paper")
         page.get_by_label("Productivity").check()
         page.get_by_label("positive").check()
@@ -144,7 +144,7 @@ def test_staff_walkthrough_with_axe(tmp_path: Path) -> None:
         note.press("Control+Enter")
         expect(page.get_by_text("Note saved")).to_be_visible()
         expect(page.locator(".note-card")).to_have_count(2)
-        expect(page.get_by_text("not yet coded")).to_have_count(1)
+        expect(page.locator(".badge.uncoded")).to_have_count(1)
         check("session")
         page.goto(f"{base}/staff/audit")
         expect(page.get_by_text("note.create").first).to_be_visible()
