@@ -15,7 +15,11 @@ name the row without an extra column.
 from __future__ import annotations
 
 import hashlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -56,26 +60,33 @@ def _read_csv_table(path: Path) -> pa.Table:
         bad_rows.append(row)
         return "skip"
 
+    _check_utf8_start(path)
     try:
-        names = _csv_header(path)
+        with _undecodable_rows(path):
+            names = _csv_header(path)
         column_types = {
             name: (
                 pa.dictionary(pa.int32(), pa.string()) if name in RESPONSE_COLUMNS else pa.string()
             )
             for name in names
         }
-        table = csv.read_csv(
-            path,
-            read_options=csv.ReadOptions(block_size=1 << 24),
-            parse_options=csv.ParseOptions(newlines_in_values=True, invalid_row_handler=remember),
-            convert_options=csv.ConvertOptions(
-                column_types=column_types,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
+        with _undecodable_rows(path):
+            table = csv.read_csv(
+                path,
+                read_options=csv.ReadOptions(block_size=1 << 24),
+                parse_options=csv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=remember
+                ),
+                convert_options=csv.ConvertOptions(
+                    column_types=column_types,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    null_values=[],
+                ),
+            )
     except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc):
+            raise EvaluationInputError(f"{path}: {_NOT_UTF8} ({_first_line(exc)})") from None
         raise EvaluationInputError(
             f"{path}: not a readable CSV table: {_first_line(exc)}"
         ) from None
@@ -88,6 +99,49 @@ def _read_csv_table(path: Path) -> pa.Table:
             f"{first.actual_columns}: {first.text[:80]}"
         )
     return table
+
+
+_NOT_UTF8 = "not UTF-8 text; save the table as CSV UTF-8"
+
+
+def _check_utf8_start(path: Path) -> None:
+    """A binary file or a Latin-1 export named at once, with the line of the first bad byte."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(head) - 3:
+            return  # a character cut by the end of the block, not a bad one
+        line = head[: exc.start].count(b"\n") + 1
+        raise EvaluationInputError(f"{path}: line {line}: {_NOT_UTF8}") from None
+
+
+@contextmanager
+def _undecodable_rows(path: Path) -> Iterator[None]:
+    """The reader hands a malformed row to its handler as text; a row that is not UTF-8
+    fails inside the reader, which then prints "Exception ignored ... Traceback". Keep
+    those out of the user's terminal and report the file as not UTF-8 instead."""
+    failures: list[BaseException] = []
+    previous = sys.unraisablehook
+
+    def collect(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, UnicodeDecodeError):
+            failures.append(unraisable.exc_value)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = collect
+    try:
+        yield
+    except pa.ArrowInvalid:
+        if failures:
+            raise EvaluationInputError(f"{path}: {_NOT_UTF8}") from None
+        raise
+    finally:
+        sys.unraisablehook = previous
+    if failures:
+        raise EvaluationInputError(f"{path}: {_NOT_UTF8}")
 
 
 def _line_of(path: Path, text: str) -> int | None:

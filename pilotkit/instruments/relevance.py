@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 TRUE_WORDS = frozenset({"1", "yes", "true"})
 FALSE_WORDS = frozenset({"0", "no", "false"})
 COMPARISON_OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
+#: Parentheses (and not(...)) nest at most this deep: the parser and the evaluator
+#: recurse once per level, and real forms use two or three.
+MAX_NESTING = 50
 
 
 class RelevanceError(PilotkitError):
@@ -163,6 +166,7 @@ class _Parser:
         self.expression = expression
         self.tokens = list(_tokens(expression))
         self.index = 0
+        self.depth = 0
 
     # helpers
     def _peek(self) -> _Token | None:
@@ -180,6 +184,15 @@ class _Parser:
             raise self._fail(f"expected '{text}', found {found}", token)
         self.index += 1
         return token
+
+    def _nested(self, opening: _Token) -> Expression:
+        """The condition inside parentheses that `opening` opened."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self._fail(f"conditions nest at most {MAX_NESTING} parentheses deep", opening)
+        inner = self._or()
+        self.depth -= 1
+        return inner
 
     def _is_word(self, word: str) -> bool:
         token = self._peek()
@@ -239,7 +252,7 @@ class _Parser:
             self.index += 1
             return Literal(-float(number.text))
         if token.text == "(":
-            inner = self._or()
+            inner = self._nested(token)
             self._take(")")
             return inner
         if token.kind == "word":
@@ -262,9 +275,9 @@ class _Parser:
             return Literal(_CONSTANTS[name.text])
         if name.text not in _FUNCTIONS:
             raise self._fail(f"function '{name.text}()' is not supported", name)
-        self._take("(")
+        opening = self._take("(")
         if name.text == "not":
-            arguments: tuple[Expression, ...] = (self._or(),)
+            arguments: tuple[Expression, ...] = (self._nested(opening),)
         else:
             reference = self._operand()
             if not isinstance(reference, Reference):
