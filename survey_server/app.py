@@ -23,6 +23,7 @@ from survey_server.report_worker import ReportWorker
 from survey_server.services.health import write_problem
 from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
+from survey_server.web.boundary import refuse_hostile_input
 from survey_server.web.errors import EXCEPTION_HANDLERS
 from survey_server.web.form import FORM_HANDLERS
 from survey_server.web.opt_out import OPT_OUT_HANDLERS
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         exception_handlers={**EXCEPTION_HANDLERS, **STAFF_EXCEPTION_HANDLERS},  # type: ignore[arg-type]
         lifespan=[lifespan],
+        before_request=refuse_hostile_input,
         state=State(
             {
                 "settings": settings,

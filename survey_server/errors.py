@@ -55,11 +55,28 @@ class InvalidAnswersError(ServiceError):
 
     def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
         self.errors = errors
-        names = ", ".join(sorted(errors))
-        super().__init__(message or f"invalid answers: {names}")
+        names = sorted(errors)
+        shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+        super().__init__(message or f"invalid answers: {shown}")
 
 
 class InvalidInputError(ServiceError):
     """Bad arguments of a command (count < 1, existing slug...)."""
 
     code = "invalid_input"
+
+
+class InvalidFieldsError(InvalidInputError):
+    """Fields of a request that break the input rules: one message per field name."""
+
+    def __init__(self, errors: dict[str, str], code: str = "invalid_input") -> None:
+        self.errors = errors
+        self.code = code
+        shown = list(errors.items())[:20]
+        super().__init__("; ".join(f"{k}: {v}" for k, v in shown))
+
+
+class MalformedBodyError(ServiceError):
+    """A request body the server will not read (JSON nested too deeply...): 400."""
+
+    code = "bad_request"

@@ -27,6 +27,8 @@ from survey_server.staff_tables import ApiToken, LoginFailure, Membership, Staff
 from survey_server.tables import Pilot
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit, and the column's
 THROTTLE_WINDOW_S = 15 * 60
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
@@ -75,6 +77,8 @@ def normalise_email(email: str) -> str:
 def check_password(password: str, email: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInputError(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
     if password.strip().lower() == normalise_email(email):
         raise InvalidInputError("the password must not be the e-mail address")
 
@@ -101,6 +105,8 @@ async def create_user(
     engine: Engine, *, email: str, role: str, password: str, actor: Actor
 ) -> StaffAccount:
     email = normalise_email(email)
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise InvalidInputError(f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters")
     if not _EMAIL_SHAPE.match(email):
         raise InvalidInputError(f"'{email}' is not an e-mail address")
     if role not in ROLES:

@@ -11,7 +11,8 @@ from piccolo.engine.base import Engine
 
 from pilotkit.instruments import Instrument
 from survey_server.database import write_transaction
-from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
+from survey_server.inputs import whole_number
 from survey_server.services import audit, concerns
 from survey_server.services.accounts import StaffAccount
 from survey_server.services.pilots import frozen_instrument
@@ -29,6 +30,7 @@ def is_coded(sentiment: str, severity: str) -> bool:
 
 
 MAX_TEXT = 5000
+MAX_ATTENDEES = 500
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,11 @@ async def create_session(
         errors["held_on"] = "Enter the date as YYYY-MM-DD."
     if kind not in KINDS:
         errors["kind"] = "Choose focus group, interview or small group."
-    if not attendees.isdigit() or not 1 <= int(attendees) <= 500:
-        errors["attendees"] = "Enter a whole number of attendees between 1 and 500."
+    try:
+        count = whole_number(attendees, "attendees", low=1, high=MAX_ATTENDEES)
+    except InvalidFieldsError:
+        count = 0
+        errors["attendees"] = f"Enter a whole number of attendees between 1 and {MAX_ATTENDEES}."
     if not facilitator.strip() or len(facilitator) > 200:
         errors["facilitator"] = "Enter who facilitated (at most 200 characters)."
     if errors:
@@ -102,7 +107,7 @@ async def create_session(
                 pilot=pilot_id,
                 held_on=held_on,
                 kind=kind,
-                attendees=int(attendees),
+                attendees=count,
                 facilitator=facilitator.strip(),
                 created_by=user.id,
                 created_at=datetime.now(UTC),
@@ -115,7 +120,7 @@ async def create_session(
             "focus_session",
             session_id,
             pilot=pilot_id,
-            after={"held_on": held_on, "kind": kind, "attendees": int(attendees)},
+            after={"held_on": held_on, "kind": kind, "attendees": count},
         )
     return session_id
 

@@ -11,11 +11,16 @@ from piccolo.engine.base import Engine
 
 from pilotkit.instruments import Instrument
 from survey_server.database import write_transaction
-from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
+from survey_server.inputs import too_long
 from survey_server.services.waves import WaveInfo
 from survey_server.tables import Participant, Pilot, Submission, Wave
 
 SLUG_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]?$")
+#: Caps on what staff type about a pilot (docs/staff.md, "Limits").
+MAX_NAME = 200
+MAX_TECHNOLOGY = 500
+MAX_OBJECTIVES = 5000
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,15 @@ async def create_pilot(
     objectives: str = "",
 ) -> PilotSummary:
     """Create a pilot with a frozen copy of `instrument` and its waves (not open yet)."""
+    overlong = too_long(
+        {
+            "name": (name or "", MAX_NAME),
+            "technology": (technology, MAX_TECHNOLOGY),
+            "objectives": (objectives, MAX_OBJECTIVES),
+        }
+    )
+    if overlong:
+        raise InvalidFieldsError(overlong)
     if not SLUG_SHAPE.match(slug):
         raise InvalidInputError(
             f"slug '{slug}' must be lowercase letters, digits and '-' (at most 100 characters)"

@@ -15,6 +15,7 @@ from survey_server.errors import (
     NotFoundError,
     ServiceError,
 )
+from survey_server.inputs import bounded
 
 logger = logging.getLogger("survey_server")
 
@@ -29,10 +30,15 @@ def status_of(error: ServiceError) -> int:
     return 400
 
 
+def errors_of(exc: ServiceError) -> dict[str, str]:
+    """The per-field messages of an error, at most MAX_LISTED_ERRORS of them."""
+    errors = getattr(exc, "errors", None)
+    return bounded(errors) if isinstance(errors, dict) else {}
+
+
 def service_error_handler(request: Request, exc: ServiceError) -> Response:
-    errors = exc.errors if isinstance(exc, InvalidAnswersError) else {}
     return Response(
-        {"detail": exc.message, "code": exc.code, "errors": errors},
+        {"detail": exc.message, "code": exc.code, "errors": errors_of(exc)},
         status_code=status_of(exc),
     )
 

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from pilotkit.instruments import Instrument, Item
 from pilotkit.instruments.piping import pipe
 from pilotkit.instruments.translations import offered_languages
-from survey_server.errors import NotFoundError, WaveNotOpenError
+from survey_server.errors import InvalidFieldsError, NotFoundError, WaveNotOpenError
 from survey_server.i18n import (
     Translator,
     best_language,
@@ -28,6 +28,7 @@ from survey_server.i18n import (
     long_date,
     ui_languages,
 )
+from survey_server.inputs import MAX_PAGE, optional_whole_number, whole_number
 from survey_server.services import forms
 from survey_server.services.calendar import round_event
 from survey_server.services.pages import (
@@ -370,7 +371,10 @@ async def show_form(
     except WaveNotOpenError as exc:
         return _closed_page(request, exc, lang)
     chosen = _language(request, offered_languages(context.instrument), lang)
-    number = int(page) if page and page.isdigit() else None
+    try:
+        number = optional_whole_number(page, "page", low=0, high=MAX_PAGE)
+    except InvalidFieldsError:
+        return _message_page(request, "unknown", 422, lang)
     # Someone coming back with the bare link (a draft saved) goes to where they stopped.
     welcome = number is None and context.has_draft and not context.submitted
     if number is None:
@@ -468,10 +472,14 @@ async def post_form(request: Request, state: State, token: FromPath[str]) -> Res
     except ValueError:
         submission_id = None
     try:
+        page_number = whole_number(page_text, "page", low=0, high=MAX_PAGE)
+    except InvalidFieldsError:
+        return _message_page(request, "unknown", 422, asked_lang)
+    try:
         outcome: PageOutcome = await save_page(
             state.engine,
             token,
-            page=int(page_text) if page_text.isdigit() else 1,
+            page=page_number,
             action=action,
             fields=fields,
             submission_id=submission_id,

@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
+from survey_server.inputs import MAX_ID, optional_whole_number
 from survey_server.services import accounts, api_tokens, audit, audit_view
 from survey_server.services.roles import ROLES
 from survey_server.services.staff_pilots import pilots_for
@@ -84,8 +85,8 @@ async def audit_page(
     page_number: FromQuery[int] = 1,
 ) -> Template:
     accounts.require(session.user, "audit.view")
-    pilot_id = int(pilot) if pilot and pilot.isdigit() else None
-    user_id = int(user) if user and user.isdigit() else None
+    pilot_id = optional_whole_number(pilot, "pilot", low=1, high=MAX_ID)
+    user_id = optional_whole_number(user, "user", low=1, high=MAX_ID)
     log = await audit.read_log(state.engine, pilot=pilot_id, actor=user_id, page=page_number)
     pilots = await pilots_for(state.engine, session.user)
     names = {p.id: p.name for p in pilots}

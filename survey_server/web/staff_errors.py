@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from survey_server.errors import ServiceError
 from survey_server.services.accounts import PermissionDeniedError, ThrottledError
-from survey_server.web.errors import http_error_handler, service_error_handler, status_of
+from survey_server.web.errors import errors_of, http_error_handler, service_error_handler, status_of
 from survey_server.web.staff_auth import (
     STAFF_HEADERS,
     NotSignedInError,
@@ -49,9 +49,10 @@ def staff_service_error(request: Request, exc: ServiceError) -> Response:
         return service_error_handler(request, exc)
     status = _staff_status(exc)
     if _is_staff_page(request):
-        return _error_page(request, status, exc.message.capitalize() + ".")
+        # the first letter up, the rest as written (field names, "NUL")
+        return _error_page(request, status, exc.message[:1].upper() + exc.message[1:] + ".")
     return Response(
-        {"detail": exc.message, "code": exc.code, "errors": {}},
+        {"detail": exc.message, "code": exc.code, "errors": errors_of(exc)},
         status_code=status,
         headers=STAFF_HEADERS,
     )

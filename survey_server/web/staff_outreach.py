@@ -15,8 +15,9 @@ from litestar.datastructures import State, UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.errors import ConflictError, InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import language_name
+from survey_server.inputs import whole_number, whole_number_or
 from survey_server.mail import FileTransport
 from survey_server.services import contacts, mail_templates, outreach
 from survey_server.services.accounts import pilot_id_for
@@ -53,9 +54,12 @@ def _back(slug: str, where: str = "outreach", anchor: str = "") -> Redirect:
 
 
 def _whole(text: str, name: str, low: int, high: int) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 4:
-        raise outreach.SendFieldsError({name: f"Enter a whole number from {low} to {high}."})
-    return int(text)
+    try:
+        return whole_number(text, name, low=low, high=high)
+    except InvalidFieldsError:
+        raise outreach.SendFieldsError(
+            {name: f"Enter a whole number from {low} to {high}."}
+        ) from None
 
 
 # -- the outreach page ------------------------------------------------------------------
@@ -73,7 +77,7 @@ async def outreach_page(
         f"E-mail invitations – {board.facts.name}",
         board=board,
         slug=slug,
-        queued=queued if queued and queued.isdigit() else None,
+        queued=queued if queued and queued.isascii() and queued.isdigit() else None,
         file_transport=not state.settings.outreach.smtp_url,
         worker_on=getattr(state, "outreach_worker", None) is not None,
         errors={},
@@ -162,9 +166,9 @@ async def contacts_page(
     page_number: FromQuery[str] = "1",
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, PERMISSION)
-    number = int(page_number) if page_number.isascii() and page_number.isdigit() else 1
+    number = whole_number_or(page_number, 1, high=10_000)
     return await _contacts_page(
-        state, session, slug, pilot_id, search=q, status=status, page_number=min(number, 10_000)
+        state, session, slug, pilot_id, search=q, status=status, page_number=number
     )
 
 
@@ -496,10 +500,8 @@ async def messages_page(
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, PERMISSION)
     facts = await contacts.pilot_facts(pilot_id)
-    number = int(page_number) if page_number.isascii() and page_number.isdigit() else 1
-    rows, pages = await outreach.messages(
-        state.engine, pilot_id, state=status, page=min(number, 100_000)
-    )
+    number = whole_number_or(page_number, 1, high=100_000)
+    rows, pages = await outreach.messages(state.engine, pilot_id, state=status, page=number)
     return page(
         session,
         "outreach_messages.html",

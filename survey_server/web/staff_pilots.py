@@ -12,8 +12,9 @@ from litestar.response import Redirect, Template
 
 from pilotkit.csv_cells import SafeCSVWriter
 from pilotkit.instruments.translations.languages import is_rtl
-from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import Translator, best_language, language_name, ui_languages
+from survey_server.inputs import MAX_ECHOED, whole_number
 from survey_server.services import accounts, report_jobs, schedule, staff_pilots
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
@@ -113,12 +114,16 @@ async def create_pilot(request: Request, state: State, session: SignedIn) -> Res
                 anonymous=values.get("design") == "anonymous",
                 wave_dates=waves,
             )
+        except InvalidFieldsError as exc:
+            errors.update({k: v[:1].upper() + v[1:] + "." for k, v in exc.errors.items()})
         except InvalidInputError as exc:
             key = next((f for word, f in _FIELD_OF_MESSAGE if word in exc.message), "slug")
             errors[key] = exc.message[:1].upper() + exc.message[1:] + "."
         else:
             return Redirect(f"/staff/pilots/{pilot.slug}", status_code=303, headers=STAFF_HEADERS)
-    return _new_pilot_page(session, values, errors, 422)
+    # the form comes back filled in, but not with 200,000 characters of one field
+    shown = {key: value[:MAX_ECHOED] for key, value in values.items()}
+    return _new_pilot_page(session, shown, errors, 422)
 
 
 @get("/staff/pilots/{slug:str}", include_in_schema=False)
@@ -213,16 +218,12 @@ async def issue_invitations(
 ) -> Redirect:
     form = await checked_form(request, session)
     await pilot_id_for(session.user, slug, "pilot.manage")
-    count_text = field(form, "count")
-    if not count_text.isdigit():
-        raise InvalidInputError(
-            f"number of links: enter a whole number between 1 and {staff_pilots.MAX_BATCH}"
-        )
+    count = whole_number(field(form, "count"), "count", low=1, high=staff_pilots.MAX_BATCH)
     key = await staff_pilots.issue_links(
         state.engine,
         session.user,
         slug,
-        int(count_text),
+        count,
         state.settings.base_url,
         wave=field(form, "wave") or None,
     )

@@ -20,6 +20,7 @@ from pilotkit.instruments.model import ITEM_TYPES
 from pilotkit.instruments.yaml_io import dump_instrument
 from survey_server.errors import InvalidInputError, NotFoundError
 from survey_server.i18n import Translator, language_name
+from survey_server.inputs import MAX_ID, MAX_PAGE, optional_whole_number
 from survey_server.services import questionnaire_edits as edits
 from survey_server.services import questionnaires, test_links
 from survey_server.services.accounts import pilot_id_for
@@ -589,7 +590,7 @@ async def put_in_use(
 
 @get("/staff/pilots/{slug:str}/questionnaire.yaml", include_in_schema=False)
 async def export_yaml(
-    state: State, session: SignedIn, slug: FromPath[str], version: FromQuery[int | None] = None
+    state: State, session: SignedIn, slug: FromPath[str], version: FromQuery[str | None] = None
 ) -> Response[str]:
     pilot_id = await pilot_id_for(session.user, slug, EDIT)
     data = await _export_data(state, pilot_id, version)
@@ -604,15 +605,16 @@ async def export_yaml(
     )
 
 
-async def _export_data(state: State, pilot_id: int, version: int | None) -> dict[str, Any]:
-    if version is not None:
-        return await questionnaires.version_data(state.engine, pilot_id, version)
+async def _export_data(state: State, pilot_id: int, version: str | None) -> dict[str, Any]:
+    number = optional_whole_number(version, "version", low=1, high=MAX_ID)
+    if number is not None:
+        return await questionnaires.version_data(state.engine, pilot_id, number)
     return (await questionnaires.load(state.engine, pilot_id)).data
 
 
 @get("/staff/pilots/{slug:str}/questionnaire.xlsx", include_in_schema=False)
 async def export_xlsx(
-    state: State, session: SignedIn, slug: FromPath[str], version: FromQuery[int | None] = None
+    state: State, session: SignedIn, slug: FromPath[str], version: FromQuery[str | None] = None
 ) -> Response[bytes]:
     from pilotkit.instruments.xlsform import write_xlsform
 
@@ -708,7 +710,7 @@ async def preview_frame(
     if wave not in instrument.wave_ids:
         raise NotFoundError(f"this questionnaire has no wave '{wave}'")
     chosen = lang if lang in instrument.languages else instrument.default_language
-    number = int(page) if page and page.isdigit() else 0
+    number = optional_whole_number(page, "page", low=0, high=MAX_PAGE) or 0
     if action in ("next", "submit"):
         number += 1
     elif action == "back":
