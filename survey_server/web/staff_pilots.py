@@ -73,6 +73,7 @@ async def new_pilot_form(session: SignedIn) -> Template:
     return _new_pilot_page(session, {}, {})
 
 
+_LABELS = {"name": "The name", "technology": "The technology", "objectives": "The objectives"}
 _FIELD_OF_MESSAGE = (
     ("slug", "slug"),
     ("instrument", "instrument"),
@@ -115,7 +116,7 @@ async def create_pilot(request: Request, state: State, session: SignedIn) -> Res
                 wave_dates=waves,
             )
         except InvalidFieldsError as exc:
-            errors.update({k: v[:1].upper() + v[1:] + "." for k, v in exc.errors.items()})
+            errors.update({k: f"{_LABELS.get(k, k)} {v}." for k, v in exc.errors.items()})
         except InvalidInputError as exc:
             key = next((f for word, f in _FIELD_OF_MESSAGE if word in exc.message), "slug")
             errors[key] = exc.message[:1].upper() + exc.message[1:] + "."

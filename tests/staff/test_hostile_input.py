@@ -109,7 +109,7 @@ def test_free_text_fields_have_caps(team: StaffSite) -> None:
     ):
         created = manager.post("/staff/pilots/new", data={**base, field: "x" * 200_000})
         assert created.status_code == 422, (field, created.status_code)
-        assert f"at most {limit:,} characters" in created.text
+        assert f"must be at most {limit:,} characters (this one has 200,000)" in created.text
         assert len(created.content) < 100_000  # the refused text is not echoed back whole
     assert _count(team, "pilot") == pilots_before
     fine = manager.post("/staff/pilots/new", data={**base, "name": "x" * MAX_NAME})
