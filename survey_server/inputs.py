@@ -117,12 +117,3 @@ def bounded(errors: Mapping[str, str], limit: int = MAX_LISTED_ERRORS) -> dict[s
     shown = dict(list(errors.items())[:limit])
     shown[MORE_ERRORS_KEY] = f"and {len(errors) - limit} more"
     return shown
-
-
-def listed(names: Iterable[str], limit: int = MAX_LISTED_ERRORS) -> str:
-    """Names joined with commas, at most `limit` of them, then "and N more"."""
-    every = list(names)
-    text = ", ".join(every[:limit])
-    if len(every) > limit:
-        text += f" and {len(every) - limit} more"
-    return text
