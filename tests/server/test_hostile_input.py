@@ -27,7 +27,7 @@ def test_page_numbers_that_are_not_plain_whole_numbers_get_422(site: Site) -> No
     for page in ("²", "٣", LONG_NUMBER, "-1", "1e3"):
         shown = site.client.get(f"/f/{token}", params={"page": page})
         assert shown.status_code == 422, (page, shown.status_code)
-        assert "page" in shown.text.lower()
+        assert "This link is not valid" in shown.text
         posted = site.client.post(f"/f/{token}", data={"page": page, "action": "next"})
         assert posted.status_code == 422, (page, posted.status_code)
     assert site.client.get(f"/f/{token}", params={"page": "1"}).status_code == 200
