@@ -24,6 +24,7 @@ from survey_server.services.health import write_problem
 from survey_server.settings import Settings, parse_database_url
 from survey_server.web.api import API_HANDLERS
 from survey_server.web.boundary import refuse_hostile_input
+from survey_server.web.code_page import CODE_HANDLERS
 from survey_server.web.errors import EXCEPTION_HANDLERS
 from survey_server.web.form import FORM_HANDLERS
 from survey_server.web.opt_out import OPT_OUT_HANDLERS
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home,
             *API_HANDLERS,
             *FORM_HANDLERS,
+            *CODE_HANDLERS,
             *OPT_OUT_HANDLERS,
             staff_router(),
             create_static_files_router(path="/static", directories=[STATIC_DIR]),

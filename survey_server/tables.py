@@ -15,6 +15,7 @@ from __future__ import annotations
 from piccolo.columns import (
     JSON,
     UUID,
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
@@ -101,7 +102,32 @@ class Answer(Table, tablename="answer"):
     value = Text()
 
 
-TABLES: tuple[type[Table], ...] = (Pilot, Wave, Participant, Draft, Submission, Answer)
+class InvitationCode(Table, tablename="invitation_code"):
+    """The short code of a participant's invitation card, as a keyed hash (m0013)."""
+
+    participant = ForeignKey(Participant, on_delete=OnDelete.cascade, unique=True)
+    #: HMAC-SHA256 of the code under the installation's key: the code itself is nowhere.
+    code_hash = Varchar(length=64, unique=True)
+    created_at = BigInt()
+
+
+class CodeAttempt(Table, tablename="code_attempt"):
+    """One wrong invitation code typed from an address, counted to throttle guessing."""
+
+    address = Varchar(length=64)
+    at = BigInt()
+
+
+TABLES: tuple[type[Table], ...] = (
+    Pilot,
+    Wave,
+    Participant,
+    Draft,
+    Submission,
+    Answer,
+    InvitationCode,
+    CodeAttempt,
+)
 
 
 def bind_tables(engine: Engine) -> None:

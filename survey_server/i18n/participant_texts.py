@@ -41,9 +41,31 @@ TEXTS: dict[str, str] = {
     "field.number_hint": N_("Enter a number."),
     "field.number_range": N_("Enter a number from %(min)s to %(max)s."),
     "scale.order": N_("The answers go in order from “%(first)s” to “%(last)s”."),
-    "sheet.invite": N_(
-        "You are invited to give your view of this pilot. Scan the code with your phone's "
-        "camera, or type the address below. Your answers are confidential."
+    "card.invite": N_(
+        "You are invited to give your view of this pilot. Your answers are confidential."
+    ),
+    "card.how": N_(
+        "Scan the QR code with your phone's camera, or go to %(address)s and type this "
+        "code: %(code)s"
+    ),
+    "card.scan": N_("Scan the code with your phone's camera, or type the address below."),
+    "card.closes": N_("Open until %(date)s."),
+    "code.title": N_("Open your questionnaire"),
+    "code.intro": N_("Type the code printed on your invitation card."),
+    "code.label": N_("Your code"),
+    "code.hint": N_("For example %(example)s. Capital or small letters, with or without the dash."),
+    "code.button": N_("Open the questionnaire"),
+    "code.shape": N_(
+        "A code has 10 letters and digits, like %(example)s. Check the code on your card "
+        "and type it again."
+    ),
+    "code.unknown": N_(
+        "This code is not valid. Check it against your card and type it again. If it still "
+        "does not work, contact the person who invited you."
+    ),
+    "code.throttled": N_(
+        "Too many wrong codes were typed from this connection. Wait %(minutes)s minutes, "
+        "then try again."
     ),
     "field.choose_any": N_("Select all that apply."),
     "field.text_limit": N_("Up to 5000 characters."),

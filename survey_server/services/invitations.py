@@ -1,4 +1,8 @@
-"""Issuing participant links: one token per participant (per wave for anonymous pilots)."""
+"""Issuing participant links: one token per participant (per wave for anonymous pilots).
+
+Links issued for printing also get a short code (`invitation_codes`): their token is then
+derived from the code under the installation's key, so the code alone leads to the form.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from piccolo.engine.base import Engine
 
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.services.invitation_codes import attach_codes, code_token, unused_codes
 from survey_server.services.pilots import get_pilot
 from survey_server.services.tokens import hash_token, new_pseudonym, new_token
 from survey_server.tables import Participant
@@ -21,16 +26,23 @@ class Invitation:
     participant_id: str
     token: str
     wave: str  # "" for linked pilots: the token answers every wave
+    code: str = ""  # the card's short code (canonical form), when one was asked for
 
 
 async def invite(
-    engine: Engine, slug: str, count: int, *, wave: str | None = None
+    engine: Engine,
+    slug: str,
+    count: int,
+    *,
+    wave: str | None = None,
+    code_key: bytes | None = None,
 ) -> list[Invitation]:
     """Create `count` participants and return their tokens (shown only this once).
 
     Linked pilots: one token per participant answers both waves (the exported
     participant id pairs them). Anonymous pilots: each token answers one wave, the
-    `wave` given or else the open one, and nothing links two waves.
+    `wave` given or else the open one, and nothing links two waves. With `code_key` (the
+    installation's key) each link also gets a short code to type at `/c`.
     """
     if count < 1 or count > MAX_INVITATIONS:
         raise InvalidInputError(f"--count must be between 1 and {MAX_INVITATIONS}, not {count}")
@@ -63,8 +75,16 @@ async def invite(
                 f"every wave of pilot '{slug}' is closed: new links could not answer"
             )
     now = datetime.now(UTC)
-    invitations = [Invitation(new_pseudonym(), new_token(), wave_name) for _ in range(count)]
     async with write_transaction(engine):
+        if code_key is None:
+            invitations = [
+                Invitation(new_pseudonym(), new_token(), wave_name) for _ in range(count)
+            ]
+        else:
+            invitations = [
+                Invitation(new_pseudonym(), code_token(code_key, code), wave_name, code)
+                for code in await unused_codes(code_key, count)
+            ]
         for start in range(0, count, 1000):
             chunk = invitations[start : start + 1000]
             await Participant.insert(
@@ -79,4 +99,6 @@ async def invite(
                     for i in chunk
                 ]
             )
+        if code_key is not None:
+            await attach_codes(code_key, {hash_token(i.token): i.code for i in invitations})
     return invitations

@@ -5,7 +5,8 @@ Links are shown only once (the database keeps a hash). Issuing a batch keeps its
 sheet right after issuing. They are sealed with the batch's key (`services.sealed`),
 which is in the issuer's address bar and nowhere in the database (only its hash, to find
 the row): a copy of the database opens no form. Expired batches are purged on every
-issue and read, and by the background worker's sweep.
+issue and read, and by the background worker's sweep. Links issued here carry a short
+code for the printed card (`invitation_codes`); the batch keeps it sealed with the link.
 """
 
 from __future__ import annotations
@@ -26,10 +27,16 @@ from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount, visible_pilot_ids
+from survey_server.services.invitation_codes import (
+    code_token,
+    grouped,
+    replace_code,
+    unused_codes,
+)
 from survey_server.services.invitations import invite
 from survey_server.services.pilots import PilotSummary, create_pilot, get_pilot, set_wave_status
 from survey_server.services.sealed import seal, unseal
-from survey_server.services.tokens import hash_token, new_token
+from survey_server.services.tokens import hash_token
 from survey_server.services.waves import WaveInfo
 from survey_server.staff_tables import InvitationBatch, Membership
 from survey_server.tables import Participant, Pilot, Wave
@@ -183,6 +190,7 @@ class Link:
     participant_id: str
     wave: str
     url: str
+    code: str = ""  # as printed (`K7QMX-3TD9R`)
 
 
 def _key_hash(key: str) -> str:
@@ -220,6 +228,7 @@ async def issue_links(
     slug: str,
     count: int,
     base_url: str,
+    code_key: bytes,
     wave: str | None = None,
 ) -> str:
     """Issue `count` links; returns the key of the batch that shows them for an hour.
@@ -232,9 +241,14 @@ async def issue_links(
     pilot = await get_pilot(engine, slug)
     key = secrets.token_urlsafe(24)
     async with write_transaction(engine):
-        invitations = await invite(engine, slug, count, wave=wave or None)
+        invitations = await invite(engine, slug, count, wave=wave or None, code_key=code_key)
         links = [
-            ["" if pilot.anonymous else i.participant_id, i.wave, f"{base_url}/f/{i.token}"]
+            [
+                "" if pilot.anonymous else i.participant_id,
+                i.wave,
+                f"{base_url}/f/{i.token}",
+                grouped(i.code),
+            ]
             for i in invitations
         ]
         await _purge_batches()
@@ -286,13 +300,18 @@ async def batch_links(engine: Engine, user: StaffAccount, pilot_id: int, key: st
     opened = unseal(key.encode(), _SEALED_LINKS, stored) if isinstance(stored, str) else None
     if opened is None:
         raise NotFoundError("these links cannot be read; reissue the links you still need")
-    return [Link(p, w, u) for p, w, u in msgspec.json.decode(opened)]
+    return [Link(*row) for row in msgspec.json.decode(opened)]
 
 
 async def reissue_link(
-    engine: Engine, user: StaffAccount, pilot_id: int, participant_id: str, base_url: str
+    engine: Engine,
+    user: StaffAccount,
+    pilot_id: int,
+    participant_id: str,
+    base_url: str,
+    code_key: bytes,
 ) -> str:
-    """A new link for a participant who lost theirs; the old one stops working at once.
+    """A new link and code for a participant who lost theirs; the old ones stop working.
     Returns the key of a one-link batch. Anonymous pilots refuse: nobody is meant to know
     whose link is whose, so there is no participant id to reissue by."""
     anonymous = await Pilot.select(Pilot.anonymous).where(Pilot.id == pilot_id).first()
@@ -312,21 +331,23 @@ async def reissue_link(
             f"participant id: no participant '{participant_id}' in this pilot; "
             "copy the id from the links file or the list of those who have not answered"
         )
-    token = new_token()
     key = secrets.token_urlsafe(24)
     wave = row["wave.name"] or ""
-    link = f"{base_url}/f/{token}"
     async with write_transaction(engine):
+        code = (await unused_codes(code_key, 1))[0]
+        token = code_token(code_key, code)
+        link = f"{base_url}/f/{token}"
         await Participant.update({Participant.token_hash: hash_token(token)}).where(
             Participant.id == row["id"]
         )
+        await replace_code(code_key, row["id"], code)
         await _purge_batches()
         await InvitationBatch.insert(
             InvitationBatch(
                 key_hash=_key_hash(key),
                 pilot=pilot_id,
                 user=user.id,
-                links=_sealed_links(key, [[participant_id, wave, link]]),
+                links=_sealed_links(key, [[participant_id, wave, link, grouped(code)]]),
                 expires_at=int(time.time()) + BATCH_TTL_S,
             )
         )

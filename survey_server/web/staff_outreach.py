@@ -22,7 +22,7 @@ from survey_server.mail import FileTransport
 from survey_server.services import contacts, mail_templates, outreach
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.contacts import MAX_UPLOAD_BYTES
-from survey_server.services.outreach_keys import server_key
+from survey_server.web.keys import installation_key
 from survey_server.web.staff_auth import (
     STAFF_HEADERS,
     CsrfError,
@@ -37,12 +37,7 @@ STATE_NAMES = ("queued", "sending", "sent", "failed", "cancelled")
 
 
 def _key(state: State) -> bytes:
-    cached = getattr(state, "outreach_key", None)
-    if cached is None:
-        settings = state.settings
-        cached = server_key(settings.outreach, settings.database_url)
-        state.outreach_key = cached
-    return cached
+    return installation_key(state)
 
 
 def _back(slug: str, where: str = "outreach", anchor: str = "") -> Redirect:

@@ -11,14 +11,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from pilotkit.csv_cells import SafeCSVWriter
-from pilotkit.instruments.translations.languages import is_rtl
 from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
-from survey_server.i18n import Translator, best_language, language_name, ui_languages
+from survey_server.i18n import best_language, language_name
 from survey_server.inputs import MAX_ECHOED, whole_number
 from survey_server.services import accounts, report_jobs, schedule, staff_pilots
+from survey_server.services import invitation_sheet as sheets
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
 from survey_server.services.roles import allowed
+from survey_server.web.keys import installation_key
 from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, field, page
 from survey_server.web.staff_reports import verdict_words
 
@@ -226,6 +227,7 @@ async def issue_invitations(
         slug,
         count,
         state.settings.base_url,
+        installation_key(state),
         wave=field(form, "wave") or None,
     )
     return Redirect(
@@ -242,7 +244,12 @@ async def reissue(
     asked = field(form, "participant_id")
     try:
         key = await staff_pilots.reissue_link(
-            state.engine, session.user, pilot_id, asked, state.settings.base_url
+            state.engine,
+            session.user,
+            pilot_id,
+            asked,
+            state.settings.base_url,
+            installation_key(state),
         )
     except NotFoundError as exc:  # an unknown id: said on the form, which keeps what was typed
         return await _pilot_page(
@@ -272,8 +279,8 @@ async def invitation_csv(
     links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
     buffer = io.StringIO()
     writer = SafeCSVWriter(buffer)
-    writer.writerow(("participant_id", "wave", "link"))
-    writer.writerows((link.participant_id, link.wave, link.url) for link in links)
+    writer.writerow(("participant_id", "wave", "link", "code"))
+    writer.writerows((link.participant_id, link.wave, link.url, link.code) for link in links)
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -286,43 +293,40 @@ async def invitation_csv(
 
 @get("/staff/pilots/{slug:str}/invitations/{key:str}/sheet", include_in_schema=False)
 async def invitation_sheet(
+    request: Request,
     state: State,
     session: SignedIn,
     slug: FromPath[str],
     key: FromPath[str],
-    lang: FromQuery[str | None] = None,
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
-    links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
-    board = await staff_pilots.dashboard(state.engine, pilot_id, with_names=False)
-    # The cards speak the participants' language (any with a catalog), not the staff's.
-    card_lang = lang if lang in ui_languages() else "en"
-    cards = [
-        {
-            "participant_id": link.participant_id,
-            "wave": link.wave,
-            "url": link.url,
-            "qr": segno.make(link.url, error="m").svg_inline(
-                scale=3,
-                title=f"QR code of the link for {link.participant_id}"
-                if link.participant_id
-                else "QR code of the link",
-            ),
-        }
-        for link in links
+    sheet = await sheets.invitation_sheet(
+        state.engine,
+        session.user,
+        pilot_id,
+        key,
+        state.settings.base_url,
+        request.query_params.getall("lang", []),
+    )
+    title = "QR code of the link for {id}"
+    qr_codes = [
+        segno.make(card.url, error="m").svg_inline(
+            scale=3,
+            title=title.format(id=card.participant_id)
+            if card.participant_id
+            else "QR code of the link",
+        )
+        for card in sheet.cards
     ]
     return page(
         session,
         "sheet.html",
-        f"Invitation sheet – {board.pilot.name}",
+        f"Invitation sheet – {sheet.pilot_name}",
         slug=slug,
         key=key,
-        cards=cards,
-        pilot=board.pilot,
-        card_lang=card_lang,
-        card_dir="rtl" if is_rtl(card_lang) else "ltr",
-        card_invite=Translator(card_lang)("sheet.invite"),
-        card_languages=[(code, language_name(code)) for code in ui_languages()],
+        sheet=sheet,
+        cards=list(zip(sheet.cards, qr_codes, strict=True)),
+        offered=[(code, language_name(code)) for code in sheet.offered],
     )
 
 

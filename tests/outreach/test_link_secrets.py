@@ -3,13 +3,15 @@
 Links are issued every way the server makes them (a batch from the staff page, a reissue,
 a test link, e-mail invitations queued for later in a linked and an anonymous pilot);
 then every text of every table is read and every 32-character run in it is tried as a
-link token. None opens a form, while the issuer still reads the batch with its key and
-expired batches are purged by the background sweep.
+link token. None opens a form, no card's short code is in it (nor its unkeyed hash),
+while the issuer still reads the batch with its key and expired batches are purged by
+the background sweep.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import time
 from pathlib import Path
@@ -65,10 +67,12 @@ def test_a_leaked_database_opens_no_form(database_url: str, tmp_path: Path) -> N
             anonymous = await h.pilot("youth", instrument="youth-civic", anonymous=True)
             for slug in ("linked", "youth"):
                 await add_member(h.engine, slug, h.manager.email, COMMAND_LINE)
-            key = await staff_pilots.issue_links(h.engine, h.manager, "linked", 3, BASE)
+            key = await staff_pilots.issue_links(h.engine, h.manager, "linked", 3, BASE, h.key)
             shown = await staff_pilots.batch_links(h.engine, h.manager, linked, key)
             participant = shown[0].participant_id
-            again = await staff_pilots.reissue_link(h.engine, h.manager, linked, participant, BASE)
+            again = await staff_pilots.reissue_link(
+                h.engine, h.manager, linked, participant, BASE, h.key
+            )
             reissued = await staff_pilots.batch_links(h.engine, h.manager, linked, again)
             test_link = await create_test_link(h.engine, h.manager.actor, linked, "pre", BASE)
             people = "email\n" + "".join(f"p{i}@example.org\n" for i in range(3))
@@ -88,6 +92,16 @@ def test_a_leaked_database_opens_no_form(database_url: str, tmp_path: Path) -> N
             for token in tokens:
                 assert token not in dump
             assert _openers(dump, hashes) == []
+            codes = [link.code for link in shown + reissued]
+            assert len(codes) == 4 and all(len(code) == 11 for code in codes)
+            for code in codes:
+                plain = code.replace("-", "")
+                unkeyed = hashlib.sha256(plain.encode()).hexdigest()
+                assert code not in dump and plain not in dump and unkeyed not in dump
+            code_rows = await h.engine.run_querystring(
+                QueryString('SELECT "code_hash" FROM "invitation_code"')
+            )
+            assert len(code_rows) == 3  # the reissue replaced its participant's code
             # The issuer still reads the batch through its key, for its hour.
             assert await staff_pilots.batch_links(h.engine, h.manager, linked, key) == shown
 
@@ -103,7 +117,7 @@ def test_expired_batches_are_purged_by_the_background_sweep(
         async with harness(settings) as h:
             linked = await h.pilot("linked")
             await add_member(h.engine, "linked", h.manager.email, COMMAND_LINE)
-            key = await staff_pilots.issue_links(h.engine, h.manager, "linked", 2, BASE)
+            key = await staff_pilots.issue_links(h.engine, h.manager, "linked", 2, BASE, h.key)
             await InvitationBatch.update(
                 {InvitationBatch.expires_at: int(time.time()) - 1}, force=True
             )

@@ -50,7 +50,7 @@ def test_anonymous_cards_and_links_carry_no_participant_id(staff_site: StaffSite
         for pseudonym in pseudonyms:
             assert pseudonym not in text, name
     assert "Participant id" not in pages["sheet"]
-    assert pages["csv"].splitlines()[0] == "participant_id,wave,link"
+    assert pages["csv"].splitlines()[0] == "participant_id,wave,link,code"
     assert all(row.startswith(",pre,http") for row in pages["csv"].splitlines()[1:])
     # Nothing a staff member reads ties a batch to its participant ids either.
     audit = staff_site.run(

@@ -24,7 +24,9 @@ def test_reissue_replaces_the_lost_link(staff_site: StaffSite) -> None:
     staff_site.pilot("alpha", members=("mo@example.org",))
     mo = staff_site.browser("mo@example.org")
     batch = _issue(mo, "alpha", 1)
-    participant, _, old_link = mo.get(batch + "/links.csv").text.splitlines()[1].split(",")
+    participant, _, old_link, old_code = (
+        mo.get(batch + "/links.csv").text.splitlines()[1].split(",")
+    )
     old_token = old_link.rsplit("/f/", 1)[1]
     assert staff_site.client.get(f"/api/v1/forms/{old_token}").status_code == 200
     csrf = csrf_of(mo.get("/staff/pilots/alpha").text)
@@ -35,6 +37,11 @@ def test_reissue_replaces_the_lost_link(staff_site: StaffSite) -> None:
     assert new_token != old_token
     assert staff_site.client.get(f"/api/v1/forms/{old_token}").status_code == 404
     assert staff_site.client.get(f"/api/v1/forms/{new_token}").status_code == 200
+    # the old card's code stops working with its link; the new card has a new one
+    assert staff_site.client.post("/c", data={"code": old_code}).status_code == 404
+    new_code = re.search(r"<code>([A-Z0-9]{5}-[A-Z0-9]{5})</code>", page.text).group(1)  # type: ignore[union-attr]
+    opened = staff_site.client.post("/c", data={"code": new_code}, follow_redirects=False)
+    assert opened.headers["location"].startswith(f"/f/{new_token}")
     unknown = mo.post(
         "/staff/pilots/alpha/reissue", data={"csrf_token": csrf, "participant_id": "pnobody"}
     )

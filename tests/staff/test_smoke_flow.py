@@ -46,13 +46,13 @@ def test_manager_flow(staff_site: StaffSite) -> None:
     assert issued.text.count("http://testserver/f/") == 3
     batch_url = str(issued.url)
     csv_text = client.get(batch_url + "/links.csv").text
-    assert csv_text.splitlines()[0] == "participant_id,wave,link"
+    assert csv_text.splitlines()[0] == "participant_id,wave,link,code"
     assert len(csv_text.splitlines()) == 4
     sheet = client.get(batch_url + "/sheet")
     assert sheet.text.count("<svg") == 3
     arabic = client.get(batch_url + "/sheet?lang=ar").text  # the cards in the people's language
-    assert '<p lang="ar" dir="rtl">أنت مدعو لإبداء رأيك' in arabic
-    token = csv_text.splitlines()[1].split("/f/")[1]
+    assert '<div class="card-lang" lang="ar" dir="rtl">\n      <p>أنت مدعو لإبداء رأيك' in arabic
+    token = csv_text.splitlines()[1].split("/f/")[1].split(",")[0]
     form_json = client.get(f"/api/v1/forms/{token}")
     assert form_json.status_code == 200
     session_page = client.post(
