@@ -55,6 +55,7 @@ TEXTS: dict[str, str] = {
     "code.label": N_("Your code"),
     "code.hint": N_("For example %(example)s. Capital or small letters, with or without the dash."),
     "code.button": N_("Open the questionnaire"),
+    "code.language_button": N_("Change language"),
     "code.shape": N_(
         "A code has 10 letters and digits, like %(example)s. Check the code on your card "
         "and type it again."

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import Markup, escape
 from piccolo.engine.base import Engine
 
 from pilotkit.instruments.translations.languages import is_rtl
@@ -28,9 +29,9 @@ class CardText:
     lang: str
     dir: str
     invite: str
-    how: str
+    how: str  # markup: the address and the code kept whole
     closes: str
-    contact: str
+    contact: str  # markup: the pilot's contact isolated in its own direction
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,17 @@ def _closing(waves: list[WaveInfo], wave: str) -> datetime | None:
     return upcoming.closes_at if upcoming else None
 
 
+def _isolated(t: Translator, key: str, *, whole: bool, **values: str) -> Markup:
+    """The translated text, escaped, with each value in its own direction (`<bdi>`, so
+    a code reads left to right in Arabic) and, when `whole`, never broken over two lines."""
+    marks = {name: f"\x00{name}\x00" for name in values}
+    text = str(escape(t(key, **marks)))
+    opening = '<bdi class="nowrap">' if whole else "<bdi>"
+    for name, value in values.items():
+        text = text.replace(marks[name], f"{opening}{escape(value)}</bdi>")
+    return Markup(text)  # every part was escaped above
+
+
 def _texts(
     lang: str, code: str, address: str, closes_at: datetime | None, contact: str
 ) -> CardText:
@@ -90,9 +102,13 @@ def _texts(
         lang=lang,
         dir="rtl" if is_rtl(lang) else "ltr",
         invite=t("card.invite"),
-        how=t("card.how", address=address, code=code) if code else t("card.scan"),
+        how=(
+            _isolated(t, "card.how", whole=True, address=address, code=code)
+            if code
+            else t("card.scan")
+        ),
         closes=t("card.closes", date=closes) if closes else "",
-        contact=t("message.contact", contact=contact) if contact else "",
+        contact=_isolated(t, "message.contact", whole=False, contact=contact) if contact else "",
     )
 
 

@@ -38,9 +38,11 @@ def _page(
             "ui_lang": lang,
             "ui_register": t.register,
             "lang": lang,
-            "title": t("code.title"),
+            "title": (t("page.error_title_prefix") if error else "") + t("code.title"),
             "form_title": "",
-            "languages": [(code, language_name(code)) for code in offered],
+            # a list of every language would crowd the header on a phone: a menu instead
+            "languages": [],
+            "choices": [(code, language_name(code)) for code in offered],
             "example": EXAMPLE,
             "typed": typed[:MAX_TYPED],
             "error": error,

@@ -23,6 +23,12 @@ from survey_server.services.invitation_codes import (
 from tests.staff.conftest import StaffSite, csrf_of
 from tests.staff.test_links import _issue
 
+
+def _whole(text: str) -> str:
+    """How the card keeps a value whole and in its own direction inside a sentence."""
+    return f'<bdi class="nowrap">{text}</bdi>'
+
+
 _CODE = re.compile(r'<span class="code">([A-Z0-9]{5}-[A-Z0-9]{5})</span>')
 
 
@@ -144,12 +150,13 @@ def test_the_sheet_speaks_the_pilots_languages_with_closing_date_and_contact(
     two = mo.get(batch + "/sheet?lang=en&lang=es").text
     assert 'lang="ar"' not in two.split('<ul class="sheet">')[1]
     assert two.count('<div class="card-lang"') == 4
-    assert f"or go to http://testserver/c and type this code: {codes[0]}" in two
-    assert f"o vaya a http://testserver/c y escriba este código: {codes[0]}" in two
+    address, code = _whole("http://testserver/c"), _whole(codes[0])
+    assert f"or go to {address} and type this code: {code}" in two
+    assert f"o vaya a {address} y escriba este código: {code}" in two
     assert "Open until December 31, 2030." in two
     assert "Abierto hasta el 31 de diciembre de 2030." in two
-    assert "Questions about this survey? Ana Ruiz, 555-0100" in two
-    assert "¿Preguntas sobre esta encuesta? Ana Ruiz, 555-0100" in two
+    assert "Questions about this survey? <bdi>Ana Ruiz, 555-0100</bdi>" in two
+    assert "¿Preguntas sobre esta encuesta? <bdi>Ana Ruiz, 555-0100</bdi>" in two
     assert "Participant id p" in two  # a linked pilot's card names its participant for staff
     assert '<p class="url">' not in two  # no 32-character link to type: the code instead
 
@@ -161,3 +168,11 @@ def test_a_sheet_without_contact_says_how_to_set_one(staff_site: StaffSite) -> N
     assert "The pilot has no contact for participants yet" in sheet
     assert "/staff/pilots/tax/outreach/templates#pilot-contact" in sheet
     assert "Questions about this survey?" not in sheet
+
+
+def test_the_contact_on_a_card_is_escaped(staff_site: StaffSite) -> None:
+    _linked_pilot(staff_site, contact='Ana <img src=x onerror="alert(1)">')
+    mo = staff_site.browser("mo@example.org")
+    sheet = mo.get(_issue(mo, "tax", 1) + "/sheet?lang=en").text
+    assert "<img src=x" not in sheet
+    assert "<bdi>Ana &lt;img src=x onerror=&#34;alert(1)&#34;&gt;</bdi>" in sheet
