@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +17,7 @@ from survey_server.connection import connected
 from survey_server.services.accounts import add_member, create_user
 from survey_server.services.api_tokens import create_token
 from survey_server.services.audit import COMMAND_LINE
+from tests.hostile import make_hostile, send_deep
 from tests.server.live import live_server, seed_pilot
 from tests.staff.conftest import PASSWORD, PILOT_CORE
 
@@ -36,6 +40,22 @@ def _analyst_token(database_url: str) -> str:
 
 @pytest.mark.slow
 def test_staff_api_never_answers_5xx(database_url: str) -> None:
+    with _live_staff_api(database_url) as (base, token, operations):
+        for operation in operations:
+            _fuzz(operation, base, token)
+
+
+@pytest.mark.slow
+def test_staff_api_hostile_payloads_never_answer_5xx(database_url: str) -> None:
+    """The payload kinds that once gave 5xx (NUL characters, Unicode and 5,000-digit numbers,
+    JSON 10,000 levels deep, texts far over every cap) over the staff API: never 5xx."""
+    with _live_staff_api(database_url) as (base, token, operations):
+        for operation in operations:
+            _fuzz_hostile(operation, base, token)
+
+
+@contextmanager
+def _live_staff_api(database_url: str) -> Iterator[tuple[str, str, list[Any]]]:
     import schemathesis
 
     links = seed_pilot(database_url, PILOT_CORE, 3)
@@ -54,8 +74,7 @@ def test_staff_api_never_answers_5xx(database_url: str) -> None:
             if op.path.startswith("/staff/api/")
         ]
         assert len(operations) >= 6
-        for operation in operations:
-            _fuzz(operation, base, token)
+        yield base, token, operations
 
 
 def _fuzz(operation, base: str, token: str) -> None:  # type: ignore[no-untyped-def]
@@ -77,5 +96,27 @@ def _fuzz(operation, base: str, token: str) -> None:  # type: ignore[no-untyped-
         )
         if auth == f"Bearer {token}" and slug == "live":
             assert response.status_code == 200
+
+    check()
+
+
+def _fuzz_hostile(operation, base: str, token: str) -> None:  # type: ignore[no-untyped-def]
+    @settings(
+        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(case=operation.as_strategy(), data=st.data())
+    def check(case, data):  # type: ignore[no-untyped-def]
+        if "slug" in (case.path_parameters or {}):
+            case.path_parameters["slug"] = "live"
+        headers = {"Authorization": f"Bearer {token}"}
+        place = make_hostile(case, data, keep_path=frozenset({"slug"}))
+        if place == "deep":
+            response = send_deep(case, base, headers)
+        else:
+            response = case.call(base_url=base, headers=headers)
+        assert response.status_code < 500, (
+            f"{operation.method} {operation.path} ({place}) -> "
+            f"{response.status_code}: {response.text[:300]}"
+        )
 
     check()
