@@ -60,7 +60,7 @@ def instrument_choices() -> list[InstrumentChoice]:
     for path in available_instruments():
         try:
             instrument = load_instrument_file(path)
-        except Exception:  # a broken file is reported by `pilotkit instruments check`
+        except Exception:  # a broken file is reported by `pilotkit instruments validate`
             continue
         found.setdefault(
             instrument.id,
