@@ -53,13 +53,14 @@ def demo(serve: bool, host: str, port: int, with_reports: bool) -> None:
         async with connected(settings.database_url) as engine:
             # the bar keeps its own line (it ends with a line break) and follows the
             # terminal's width; not drawn at all when stderr is not a terminal
+            total = await demo_answer_count(engine)  # 0 when the demo pilots exist
             with tqdm(
-                total=demo_answer_count(),
+                total=total,
                 desc="demo answers",
                 unit="form",
                 leave=True,
                 dynamic_ncols=True,
-                disable=None,
+                disable=None if total else True,
                 file=sys.stderr,
             ) as bar:
                 return await build_demo(engine, folder, tick=bar.update, settings=mail_to_files)

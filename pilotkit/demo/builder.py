@@ -93,7 +93,7 @@ async def _answer_wave(
     for participant, token in tokens.items():
         if participant in answers:
             await submit(engine, token, uuid.uuid4(), answers[participant])
-        tick()
+            tick()
 
 
 async def build_linked_pilot(
@@ -112,8 +112,7 @@ async def build_linked_pilot(
 
     With `settings`, the participants are e-mail contacts and each wave's invitation is
     sent (see `pilotkit.demo.outreach`) before its answers arrive."""
-    # participants answer every required question through the form: no skipped items
-    frame = simulate_responses(instrument, replace(scenario, skip_rate=0.0))
+    frame = _linked_frame(instrument, scenario)
     pre, post = instrument.wave_ids[0], instrument.wave_ids[-1]
     pilot = await create_pilot(
         engine,
@@ -155,7 +154,7 @@ async def build_anonymous_pilot(
     tick: Callable[[], None] = lambda: None,
 ) -> DemoPilot:
     """An anonymous pilot: a fresh invitation per wave, nothing links the waves."""
-    frame = simulate_responses(instrument, replace(scenario, skip_rate=0.0, anonymous=True))
+    frame = _anonymous_frame(instrument, scenario)
     await create_pilot(engine, slug=slug, instrument=instrument, name=name, anonymous=True)
     open_token = None
     for position, wave in enumerate(instrument.wave_ids):
@@ -171,11 +170,30 @@ async def build_anonymous_pilot(
     return DemoPilot(slug=slug, name=name, open_token=open_token)
 
 
-def demo_answer_count() -> int:
-    """Submissions the demo makes (for a progress bar)."""
-    crm = 2 * (CRM_SCENARIO.participants + 2)
-    youth = 2 * (YOUTH_SCENARIO.participants + 1)
-    return crm + youth
+def _linked_frame(instrument: Instrument, scenario: Scenario) -> pd.DataFrame:
+    # participants answer every required question through the form: no skipped items
+    return simulate_responses(instrument, replace(scenario, skip_rate=0.0))
+
+
+def _anonymous_frame(instrument: Instrument, scenario: Scenario) -> pd.DataFrame:
+    return simulate_responses(instrument, replace(scenario, skip_rate=0.0, anonymous=True))
+
+
+def _submissions(instrument: Instrument, frame: pd.DataFrame) -> int:
+    return sum(len(answers_by_participant(instrument, frame, w)) for w in instrument.wave_ids)
+
+
+async def demo_answer_count(engine: Engine) -> int:
+    """The submissions the demo will make, one tick each of the progress bar: the same
+    simulated answers (seeded) of the demo pilots not built yet, so the bar ends full."""
+    count = 0
+    if not await pilot_exists(engine, CRM_PILOT_SLUG):
+        crm = load_instrument("pilot-core")
+        count += _submissions(crm, _linked_frame(crm, CRM_SCENARIO))
+    if not await pilot_exists(engine, YOUTH_SLUG):
+        youth = load_instrument("youth-civic")
+        count += _submissions(youth, _anonymous_frame(youth, YOUTH_SCENARIO))
+    return count
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pilotkit.demo.builder import build_demo, demo_link
+from pilotkit.demo.builder import build_demo, demo_answer_count, demo_link
 from pilotkit.demo.scenarios import CRM_PILOT_SLUG, CRM_SCENARIO, YOUTH_SLUG
 from survey_server.connection import connected
 from survey_server.services.forms import open_form
@@ -19,18 +19,30 @@ from tests.helpers import run_cli
 
 async def _build_and_export(url: str, folder: Path) -> dict:
     async with connected(url) as engine:
-        first = (await build_demo(engine, folder)).built
+        expected = await demo_answer_count(engine)
+        ticks: list[int] = []
+        first = (await build_demo(engine, folder, tick=lambda: ticks.append(1))).built
+        left = await demo_answer_count(engine)
         again = await build_demo(engine, folder)
         crm = await export_pilot_inputs(engine, CRM_PILOT_SLUG, folder / "export")
         youth = await export_pilot_inputs(engine, YOUTH_SLUG, folder / "export")
         form = await open_form(engine, demo_link(folder) or "")
-        return {"first": first, "again": again, "crm": crm, "youth": youth, "form": form}
+        return {
+            "first": first,
+            "again": again,
+            "crm": crm,
+            "youth": youth,
+            "form": form,
+            "bar": (expected, len(ticks), left),
+        }
 
 
 def test_demo_pilots_on_every_engine(database_url: str, tmp_path: Path) -> None:
     out = asyncio.run(_build_and_export(database_url, tmp_path))
     assert [p.slug for p in out["first"]] == [CRM_PILOT_SLUG, YOUTH_SLUG]
     assert out["again"].built == []  # a second run reuses the pilots
+    expected, ticks, left = out["bar"]
+    assert expected == ticks > 0 and left == 0  # the progress bar ends full, or is not shown
     assert {a.role for a in out["again"].staff.accounts} == {
         "admin",
         "manager",
