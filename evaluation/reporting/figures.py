@@ -699,4 +699,41 @@ def compare_changes(table: pd.DataFrame, *, title: str = "", language: str = "en
     axis.legend(title="", loc="lower right", frameon=False)
     axis.grid(axis="y", visible=False)
     axis.set_title(title or m("figures.compare_title"))
+    describe(figure, _compare_description(table, labels, pilots, m))
     return figure
+
+
+def _compare_description(
+    table: pd.DataFrame, labels: Sequence[str], pilots: Sequence[str], m: Messages
+) -> str:
+    """Each area's change in every pilot, with its interval and verdict, in words."""
+    areas = []
+    for label in labels:
+        said = []
+        for pilot in pilots:
+            rows = table[(table["label"] == label) & (table["pilot"] == pilot)]
+            if rows.empty or pd.isna(rows.iloc[0]["mean_change"]):
+                said.append(m("alt.no_data", label=pilot))
+                continue
+            row = rows.iloc[0]
+            verdict = row["verdict"] if row["verdict"] in VERDICT_COLOURS else "inconclusive"
+            interval = (
+                ""
+                if pd.isna(row["ci_low"]) or pd.isna(row["ci_high"])
+                else m(
+                    "alt.interval",
+                    low=m.number(row["ci_low"], "+.2f"),
+                    high=m.number(row["ci_high"], "+.2f"),
+                )
+            )
+            said.append(
+                m(
+                    "alt.forest_row",
+                    label=pilot,
+                    change=m.number(row["mean_change"], "+.2f"),
+                    interval=interval,
+                    verdict=m(f"figure_verdict.{verdict}"),
+                )
+            )
+        areas.append(m("alt.compare_area", label=label, pilots="; ".join(said)))
+    return " ".join(areas)

@@ -120,3 +120,23 @@ def test_likert_rows_follow_the_questions_before_then_after() -> None:
     assert [wave for _, wave in bars] == ["before", "after", "before", "after"]
     assert headings[0][0] < bars[0][0] < bars[1][0] < headings[1][0] < bars[2][0]
     assert axis.yaxis_inverted()
+
+
+def test_pilots_side_by_side_are_described_area_by_area(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {
+            "pilot": ["CRM", "CRM", "Permits", "Permits"],
+            "label": ["Productivity", "Ease of the job", "Productivity", "Ease of the job"],
+            "mean_change": [0.5, -0.45, 0.1, None],
+            "ci_low": [0.2, -0.7, -0.2, None],
+            "ci_high": [0.8, -0.2, 0.4, None],
+            "verdict": ["improved", "declined", "no_change", "inconclusive"],
+        }
+    )
+    figure = figures.compare_changes(table, language="es")
+    svg = check(figure, tmp_path, "pilots_side_by_side").read_text()
+    description = ElementTree.fromstring(svg).find("{http://www.w3.org/2000/svg}desc").text
+    assert description.startswith("Productivity: CRM: +0,50 puntos, intervalo de +0,20 a +0,80")
+    assert "Permits: +0,10 puntos" in description
+    assert "Ease of the job: CRM: -0,45 puntos" in description.replace("−", "-")
+    assert "Permits: sin datos" in description
