@@ -19,6 +19,7 @@ from pilotkit.instruments.model import (
     Instrument,
     Item,
     Scale,
+    Section,
     Wave,
     localize,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "InstrumentError",
     "Item",
     "Scale",
+    "Section",
     "Wave",
     "available_instruments",
     "find_instrument",

@@ -75,7 +75,12 @@ def _describe_path(data: Mapping[str, Any], path: str) -> str:
     if not parts:
         return "top level"
     (key, _), rest = parts[0], parts[1:]
-    collection_names = {"items": "item", "dimensions": "dimension", "waves": "wave"}
+    collection_names = {
+        "items": "item",
+        "dimensions": "dimension",
+        "sections": "section",
+        "waves": "wave",
+    }
     if key in collection_names and rest and rest[0][1] is not None:
         index = int(rest[0][1])
         entries = data.get(key) or []

@@ -81,6 +81,15 @@ class Dimension(_Strict):
     description: I18nText | None = None
 
 
+class Section(_Strict):
+    """The title (and lead text) of a page whose key is not a dimension: items name it in
+    their `section`. A section without an entry is titled after its key."""
+
+    id: str
+    title: I18nText
+    description: I18nText | None = None
+
+
 class Wave(_Strict):
     """A data-collection round. `pre` and `post` unless the instrument says otherwise."""
 
@@ -131,6 +140,8 @@ class Instrument(_Strict):
     items: list[Item]
     scale: Scale | None = None
     dimensions: list[Dimension] = []
+    # titles of the pages (item `section`s) that are not dimensions
+    sections: list[Section] = []
     description: I18nText | None = None
     intro: I18nText | None = None
     anonymous: bool = False
@@ -171,6 +182,12 @@ class Instrument(_Strict):
             if dim.id == dimension_id:
                 return dim
         raise KeyError(dimension_id)
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
 
     def scale_of(self, item: Item) -> Scale | None:
         """The scale that applies to a likert item: its own, else the instrument's."""

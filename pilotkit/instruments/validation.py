@@ -38,6 +38,7 @@ def semantic_problems(inst: Instrument) -> list[str]:
         *_top_level(inst),
         *_scale_problems(inst.scale, inst, "scale"),
         *_dimension_problems(inst),
+        *_section_problems(inst),
         *_item_problems(inst),
         *_relevance_problems(inst),
         *_reference_problems(inst),
@@ -153,6 +154,24 @@ def _dimension_problems(inst: Instrument) -> Iterator[str]:
             yield f"{where}: id must start with a letter and hold only letters, digits, _ . -"
         yield from _texts(dim.label, inst, where, "label")
         yield from _texts(dim.description, inst, where, "description")
+
+
+def _section_problems(inst: Instrument) -> Iterator[str]:
+    """Titles of pages that are not dimensions (a dimension's page has its label)."""
+    for section_id in _duplicates([s.id for s in inst.sections]):
+        yield f"section '{section_id}': duplicate section id"
+    dimension_ids = {d.id for d in inst.dimensions}
+    for section in inst.sections:
+        where = f"section '{section.id}'"
+        if not IDENTIFIER.match(section.id):
+            yield f"{where}: id must start with a letter and hold only letters, digits, _ . -"
+        if section.id in dimension_ids:
+            yield (
+                f"{where}: is a dimension, whose page is titled with the dimension's label; "
+                "remove the section entry"
+            )
+        yield from _texts(section.title, inst, where, "title")
+        yield from _texts(section.description, inst, where, "description")
 
 
 def _item_problems(inst: Instrument) -> Iterator[str]:

@@ -36,6 +36,7 @@ _TOP_ORDER = (
     "waves",
     "scale",
     "dimensions",
+    "sections",
     "items",
     "focus_group_guide",
 )
@@ -248,6 +249,14 @@ def _top(inst: Instrument, key: str) -> list[str]:
             lines.append(f"    label: {_flow_text(dim.label)}")
             if dim.description is not None:
                 lines.extend(_block_text("description", dim.description, 4))
+        return lines
+    if key == "sections":
+        lines = ["", "sections:"]
+        for section in value:
+            lines.append(f"  - id: {_plain(section.id)}")
+            lines.append(f"    title: {_flow_text(section.title)}")
+            if section.description is not None:
+                lines.extend(_block_text("description", section.description, 4))
         return lines
     if key == "items":
         return ["", *_items(inst)]

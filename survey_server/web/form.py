@@ -239,9 +239,15 @@ def _section_title(instrument: Instrument, key: str, lang: str, t: Translator) -
     try:
         dimension = instrument.dimension(key)
     except KeyError:
+        pass
+    else:
+        description = instrument.text(dimension.description, lang)
+        return instrument.text(dimension.label, lang), description
+    try:
+        section = instrument.section(key)
+    except KeyError:  # a page without a title of its own: its key, readable
         return key.replace("_", " ").capitalize(), ""
-    description = instrument.text(dimension.description, lang) if dimension.description else ""
-    return instrument.text(dimension.label, lang), description
+    return instrument.text(section.title, lang), instrument.text(section.description, lang)
 
 
 def _render(

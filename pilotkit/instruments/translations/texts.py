@@ -7,6 +7,7 @@ XLIFF unit id, the PO `msgctxt` and the spreadsheet's `id` column::
     waves.<wave>.label
     scale.labels.<point>                        the shared answer scale, one per point
     dimensions.<dimension>.label  dimensions.<dimension>.description
+    sections.<section>.title  sections.<section>.description
     items.<item>.text  items.<item>.hint
     items.<item>.choices.<value>.label
     items.<item>.scale.labels.<point>           an item's own scale
@@ -37,6 +38,7 @@ LIMITS: dict[str, int] = {
     "scale_label": 40,  # an answer button of the agreement scale, five in a row on a laptop
     "choice_label": 80,  # an answer option, one line on a 360 px phone
     "dimension_label": 60,  # the form's section heading, and a label in report figures
+    "section_title": 60,  # the form's section heading of a page that is not a dimension
     "wave_label": 40,  # a wave's name on the staff pages and in reports
     "title": 80,  # the browser tab and the header of every page
 }
@@ -49,7 +51,8 @@ class TextEntry:
     """One translatable text: where it lives, where it is shown, what limits it."""
 
     path: str
-    kind: str  # title, intro, description, wave_label, scale_label, dimension_label, ...
+    kind: str  # title, intro, description, wave_label, scale_label, dimension_label,
+    # section_title, ...
     value: I18nText  # as written in the instrument: a mapping, or a plain string
     shown: str  # where participants (or facilitators, or staff) read it
     item: str | None = None
@@ -168,6 +171,18 @@ def _top_entries(inst: Instrument) -> Iterator[TextEntry]:
                 f"dimensions.{dim.id}.description", "dimension_description", dim.description,
                 "text under the section heading", dimension=dim.id,
                 location=("dimensions", n, "description"),
+            )  # fmt: skip
+    for n, section in enumerate(inst.sections):
+        yield TextEntry(
+            f"sections.{section.id}.title", "section_title", section.title,
+            "section heading of the form (a page that is not a dimension)",
+            limit=LIMITS["section_title"], location=("sections", n, "title"),
+        )  # fmt: skip
+        if section.description is not None:
+            yield TextEntry(
+                f"sections.{section.id}.description", "section_description",
+                section.description, "text under the section heading",
+                location=("sections", n, "description"),
             )  # fmt: skip
 
 

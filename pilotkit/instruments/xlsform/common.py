@@ -37,6 +37,7 @@ PILOTKIT_KEYS = (
     "scale_list",
     "translation_status",
     "register",
+    "sections",
 )
 
 #: Choice names of a yes/no list: the words skip-logic conditions compare booleans with.

@@ -17,6 +17,7 @@ from typing import Any
 
 from pilotkit.instruments.loader import instrument_from_mapping
 from pilotkit.instruments.model import Instrument
+from pilotkit.instruments.validation import IDENTIFIER
 from pilotkit.instruments.xlsform.common import (
     CHOICES,
     DIMENSIONS,
@@ -72,6 +73,7 @@ class FormReader:
         self.path = path
         self.dimensions_from_groups = dimensions_from_groups
         self.group_labels: dict[str, Any] = {}
+        self.group_hints: dict[str, Any] = {}
         self.sheets = sheets
         self.id_override = id_override
         self.warnings: list[str] = []
@@ -232,6 +234,31 @@ class FormReader:
                 known.add(dim_id)
         return dims
 
+    def _sections(self, items: list[dict[str, Any]], dims: list[dict[str, Any]]) -> list[Any]:
+        """Titles of the pages made from groups that are not dimensions: the group's label
+        (and its hint, the text under the title). A workbook written by pilotkit names in
+        its pilotkit sheet the sections that have a title; its other groups are labelled
+        with their bare names and stay without one."""
+        dimension_ids = {d["id"] for d in dims}
+        pages = [
+            item["section"]
+            for item in items
+            if item.get("_group") and item.get("section") == item["_group"]
+        ]
+        groups = [g for g in dict.fromkeys(pages) if g not in dimension_ids and IDENTIFIER.match(g)]
+        if PILOTKIT in self.sheets:
+            listed = self.extras.get("sections")
+            entries = [dict(e) for e in listed if isinstance(e, dict)] if listed else []
+        else:
+            entries = [{"id": g} for g in groups if self.group_labels.get(g) is not None]
+        for entry in entries:
+            group = entry.get("id")
+            if group in groups and self.group_labels.get(group) is not None:
+                entry["title"] = self.group_labels[group]
+                if group in self.group_hints:
+                    entry["description"] = self.group_hints[group]
+        return entries
+
     def _instrument_scale(self, survey: SurveyReader, items: list[dict[str, Any]]) -> Any:
         """The instrument's scale: the list the pilotkit sheet names, else the likert list
         most items use (a form written by pilotkit without `scale_list` has none). Likert
@@ -270,6 +297,7 @@ class FormReader:
         survey = SurveyReader(self)
         items = survey.items()
         self.group_labels = survey.group_labels
+        self.group_hints = survey.group_hints
         if self.dimensions_from_groups:
             self._group_dimensions(items)
         if not items:
@@ -295,6 +323,9 @@ class FormReader:
         dims = self._dimensions(used)
         if dims:
             data["dimensions"] = dims
+        sections = self._sections(items, dims)
+        if sections:
+            data["sections"] = sections
         for item in items:
             item.pop("_list", None)
             item.pop("_group", None)

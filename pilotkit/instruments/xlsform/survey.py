@@ -129,6 +129,7 @@ class SurveyReader:
         self.result: list[dict[str, Any]] = []
         self.left_out: dict[str, str] = {}  # name -> why
         self.group_labels: dict[str, Any] = {}  # group name -> label (texts)
+        self.group_hints: dict[str, Any] = {}  # group name -> hint (texts), when given
         self.recoded: set[str] = set()  # agree/disagree lists already reported
 
     def fail(self, number: int, message: str) -> XLSFormError:
@@ -191,6 +192,9 @@ class SurveyReader:
             label = self.reader.text(row, "label", f"row {number}: group '{name}'", warn=False)
             self.groups.append((group_kind, name, row.get("relevant"), number))
             self.group_labels[name] = label
+            hint = self.reader.text(row, "hint", f"row {number}: group '{name}'", warn=False)
+            if hint is not None:
+                self.group_hints[name] = hint
             return
         if not self.groups or self.groups[-1][0] != group_kind:
             raise self.fail(number, f"end_{group_kind} without a matching begin_{group_kind}")

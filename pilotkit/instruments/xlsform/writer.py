@@ -159,14 +159,20 @@ class _Writer:
         return row
 
     def group_row(self, section: str, name: str) -> dict[str, str | float]:
-        label: I18nText = section
+        row: dict[str, str | float] = {"type": "begin_group", "name": name}
         if any(d.id == section for d in self.inst.dimensions):
             label = self.inst.dimension(section).label
-        row: dict[str, str | float] = {"type": "begin_group", "name": name}
-        if isinstance(label, str):
-            row.update({f"label::{language_header(lang)}": label for lang in self.languages})
-        else:
-            row.update(self.texts("label", label))
+            if isinstance(label, str):
+                row.update({f"label::{language_header(lang)}": label for lang in self.languages})
+            else:
+                row.update(self.texts("label", label))
+        elif any(s.id == section for s in self.inst.sections):
+            entry = self.inst.section(section)
+            row.update(self.texts("label", entry.title))
+            if entry.description is not None:
+                row.update(self.texts("hint", entry.description))
+        else:  # no title of its own: its name, in every language
+            row.update({f"label::{language_header(lang)}": section for lang in self.languages})
         return row
 
     def survey_rows(self) -> list[dict[str, str | float]]:
@@ -235,6 +241,7 @@ def _pilotkit_rows(inst: Instrument, scale_list: str | None) -> list[dict[str, s
         "focus_group_guide",
         "translation_status",
         "register",
+        "sections",
     ):
         if key in data:
             rows.append({"key": key, "value": json.dumps(data[key], ensure_ascii=False)})
