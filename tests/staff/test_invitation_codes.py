@@ -3,12 +3,14 @@ guessing throttled, and the printed sheet in the pilot's languages, on every eng
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import re
 
 import pytest
 
+from survey_server.connection import connected
 from survey_server.services import invitation_codes
 from survey_server.services.invitation_codes import (
     ALPHABET,
@@ -176,3 +178,26 @@ def test_the_contact_on_a_card_is_escaped(staff_site: StaffSite) -> None:
     sheet = mo.get(_issue(mo, "tax", 1) + "/sheet?lang=en").text
     assert "<img src=x" not in sheet
     assert "<bdi>Ana &lt;img src=x onerror=&#34;alert(1)&#34;&gt;</bdi>" in sheet
+
+
+def test_parallel_guesses_cannot_slip_past_the_limit(database_url: str) -> None:
+    """Count, look-up and record are one serialised transaction: of 25 wrong codes sent at
+    once from one address, exactly the allowed number are looked up."""
+
+    async def main() -> list[str]:
+        async with connected(database_url) as engine:
+
+            async def guess() -> str:
+                try:
+                    await invitation_codes.open_code(engine, b"k" * 32, new_code(), "10.0.0.9")
+                except invitation_codes.UnknownCodeError:
+                    return "unknown"
+                except invitation_codes.CodeThrottledError:
+                    return "throttled"
+                return "opened"
+
+            return await asyncio.gather(*(guess() for _ in range(25)))
+
+    outcomes = asyncio.run(main())
+    assert outcomes.count("unknown") == MAX_WRONG_PER_ADDRESS
+    assert outcomes.count("throttled") == 25 - MAX_WRONG_PER_ADDRESS
