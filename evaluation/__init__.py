@@ -2,7 +2,7 @@
 
 Public API (DataFrame in, dataclasses out, no global state)::
 
-    from evaluation import evaluate, read_responses, read_notes, ReadinessRules
+    from evaluation import evaluate, read_responses, read_notes, read_concerns, ReadinessRules
     from pilotkit.instruments import load_instrument
 
     result = evaluate(load_instrument("pilot-core"), read_responses("responses.csv"))
@@ -22,6 +22,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from evaluation.concerns import read_concerns
     from evaluation.engine import evaluate
     from evaluation.errors import EvaluationInputError
     from evaluation.io import read_notes, read_responses
@@ -37,6 +38,7 @@ _EXPORTS = {
     "EvaluationResult": "evaluation.result",
     "ReadinessRules": "evaluation.readiness",
     "evaluate": "evaluation.engine",
+    "read_concerns": "evaluation.concerns",
     "read_notes": "evaluation.io",
     "read_responses": "evaluation.io",
     "scores_frame": "evaluation.scoring",
@@ -47,6 +49,7 @@ __all__ = [
     "EvaluationResult",
     "ReadinessRules",
     "evaluate",
+    "read_concerns",
     "read_notes",
     "read_responses",
     "scores_frame",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
 import pandas as pd
 
 from evaluation.attrition import analyse_attrition
+from evaluation.concerns import RegisterConcern
 from evaluation.dimensions import analyse_dimension, finish
 from evaluation.errors import EvaluationInputError
 from evaluation.items import analyse_items, count_text_items
@@ -90,6 +91,7 @@ def evaluate(
     invited: Invited = None,
     margin_source: str = "analyst",
     margin_changed_after_data: bool = False,
+    concerns: Sequence[RegisterConcern] | None = None,
     legacy: bool = False,
 ) -> EvaluationResult:
     """Compare the baseline and follow-up waves of `responses` (contracts.md section 2).
@@ -100,9 +102,10 @@ def evaluate(
     `margin_changed_after_data` that it was changed once the follow-up had answers;
     `invited` the people invited (per wave, or one number for every wave; None or 0:
     unknown); `notes` an optional focus-group notes table (`evaluation.io.read_notes`);
-    `rules` the readiness thresholds. `legacy` applies the earlier verdict rules, kept
-    only for comparing them (`python -m bench verdict`). Raises `EvaluationInputError`
-    on bad input.
+    `concerns` the pilot's concern register (`evaluation.concerns.read_concerns`: how
+    far each concern was dealt with); `rules` the readiness thresholds. `legacy`
+    applies the earlier verdict rules, kept only for comparing them (`python -m bench
+    verdict`). Raises `EvaluationInputError` on bad input.
     """
     _check_parameters(alpha, margin, invited)
     if margin_source not in MARGIN_SOURCES:
@@ -130,6 +133,7 @@ def evaluate(
             margin_source if margin is not None else "default",
             margin_changed_after_data,
         ),
+        concerns=concerns,
         legacy=legacy,
     )
 
@@ -152,6 +156,7 @@ def evaluate_answers(
     input_info: dict[str, Any] | None = None,
     invited: Invited = None,
     margin_info: MarginInfo | None = None,
+    concerns: Sequence[RegisterConcern] | None = None,
     legacy: bool = False,
 ) -> EvaluationResult:
     """The evaluation on already prepared arrays (see `evaluate`)."""
@@ -184,6 +189,7 @@ def evaluate_answers(
         item_texts={i.id: instrument.text(i.text) for i in instrument.items},
         response_rates=rates,
         margin=margin_info,
+        register=concerns,
         legacy=legacy,
     )
     return EvaluationResult(
@@ -204,5 +210,6 @@ def evaluate_answers(
         software=_software(),
         response_rates=rates,
         margin_info=margin_info,
+        concerns=list(concerns) if concerns is not None else None,
         legacy=legacy,
     )

@@ -30,6 +30,9 @@ class Concern:
     text: str
     follow_up: str
     session_id: str
+    #: the note's id in the notes table (`note_id`, empty in tables without it): the
+    #: concern register names the note it came from by this id
+    note_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def summarize_notes(instrument: Instrument, notes: pd.DataFrame) -> NotesSummary
                     text=str(row.get("text", "") or "").strip(),
                     follow_up=str(row.get("follow_up", "") or "").strip(),
                     session_id=str(row.get("session_id", "") or "").strip(),
+                    note_id=str(row.get("note_id", "") or "").strip(),
                 )
             )
     return NotesSummary(n_notes=len(notes), by_dimension=by_dimension, concerns=concerns)

@@ -10,13 +10,14 @@ figure; the most severe verdict among the fired rules wins.
 | nothing measured: no area score and no tested question | insufficient_data |
 | a dimension declined (Holm-adjusted test, and the decline reaches the margin) | not_ready |
 | a question outside any area got worse (Benjamini-Hochberg adjusted test) | not_ready |
-| a blocker concern from the focus groups | not_ready |
+| a blocker concern from the focus groups (or the register), not verified nor accepted | not_ready |
 | a dimension is inconclusive (no clear change, not shown within the margin) | conditional |
 | a question inside an area got worse (adjusted test) | conditional |
 | no areas, and no question improved clearly | conditional |
 | a wave answered by fewer than `min_response_rate` of those invited | conditional |
 | the margin was changed after answers of the follow-up wave existed | conditional |
-| a major concern from the focus groups | conditional |
+| a major concern from the focus groups (or the register), not verified nor accepted | conditional |
+| a concern whose risk an executive accepted (register) | conditional |
 | Cronbach's alpha of a dimension (baseline) below `reliability_threshold` | conditional |
 | an item looks mis-keyed (negative corrected item-total correlation) | conditional |
 | attrition above `attrition_amber` (amber) or `attrition_red` (red) | conditional |
@@ -28,6 +29,12 @@ finding of its own (`positive_evidence`, verdict `ready`), as are notes that do 
 change the verdict (`small_decline`: a decline beyond chance shown to lie within the
 margin; `response_rate_unknown`: the number invited was not given). Each rule is one
 small function below; `decide_readiness` collects them.
+
+With the concern register (`evaluation.concerns`), a focus-group note's concern is
+found by the note's id: verified, it no longer counts; accepted as a risk, it counts as
+conditional at most; otherwise it counts as before. Concerns added to the register by
+hand count the same way; a report run's own concerns do not (each run judges its areas
+from its answers).
 """
 
 from __future__ import annotations
@@ -38,13 +45,19 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from evaluation.attrition import Attrition
+from evaluation.concerns import RegisterConcern
 from evaluation.dimensions import DimensionResult
 from evaluation.errors import EvaluationInputError
 from evaluation.items import ItemResult
-from evaluation.notes import NotesSummary
+from evaluation.notes import Concern, NotesSummary
 from evaluation.scoring import Design
 
 SEVERITY_ORDER: tuple[str, ...] = ("ready", "conditional", "not_ready", "insufficient_data")
+#: What a register concern did to a verdict: verified and no longer counted (`resolved`),
+#: accepted and counted as conditional at most (`accepted`), still counted at its
+#: severity (`holds`), or not read (`none`: a run's own concern, or its note was not in
+#: the notes table).
+CONCERN_EFFECTS: tuple[str, ...] = ("resolved", "accepted", "holds", "none")
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,8 @@ class Readiness:
     reasons: list[str]
     findings: list[Finding] = field(default_factory=list)
     areas_of_concern: list[AreaOfConcern] = field(default_factory=list)
+    #: per concern id of the register, what it did to this verdict (`CONCERN_EFFECTS`)
+    concern_effects: dict[int, str] = field(default_factory=dict)
 
 
 def _points(value: float) -> str:
@@ -523,9 +538,13 @@ def decide_readiness(
     item_texts: Mapping[str, str] | None = None,
     response_rates: Sequence[ResponseRate] | None = None,
     margin: MarginInfo | None = None,
+    register: Sequence[RegisterConcern] | None = None,
     legacy: bool = False,
 ) -> Readiness:
     """Apply the rules; the most severe verdict wins, every fired reason is listed.
+
+    `register`: the pilot's concern register (`evaluation.concerns.read_concerns`), or
+    None to read the notes' concerns as they stand.
 
     `legacy=True` applies the earlier rule set (no item, evidence, response-rate or
     margin rules; "ready" when nothing fired), kept only for `python -m bench verdict`.
@@ -538,8 +557,11 @@ def decide_readiness(
         findings.extend(_evidence_findings(dimensions, items, alpha))
         findings.extend(_response_rate_findings(response_rates, rules))
         findings.extend(_margin_findings(margin))
+    effects: dict[int, str] = {}
     if notes is not None:
-        findings.extend(_note_findings(notes, rules, labels))
+        findings.extend(_note_findings(notes, rules, labels, register, effects))
+    if register is not None:
+        findings.extend(_register_findings(register, rules, labels, effects))
     findings.extend(_attrition_findings(attrition, rules))
     if attrition.applicable:
         findings.extend(_dropout_findings(attrition, alpha, labels))
@@ -548,6 +570,7 @@ def decide_readiness(
         return Readiness(
             "ready",
             [f"No rule raised a concern: {summary}." if summary else "No rule raised a concern."],
+            concern_effects=effects,
         )
     verdict = max((f.verdict for f in findings), key=SEVERITY_ORDER.index)
     return Readiness(
@@ -555,6 +578,7 @@ def decide_readiness(
         reasons=_unique_reasons(findings),
         findings=findings,
         areas_of_concern=_areas(findings, labels),
+        concern_effects=effects,
     )
 
 
@@ -584,31 +608,135 @@ def _dropout_findings(attrition: Attrition, alpha: float, labels: dict[str, str]
     return found
 
 
-def _note_findings(
-    notes: NotesSummary, rules: ReadinessRules, labels: dict[str, str]
+def _counts(severity: str, rules: ReadinessRules) -> bool:
+    """Whether the rules read a concern of this severity at all."""
+    if severity == "blocker":
+        return rules.blocker_is_not_ready
+    return severity == "major" and rules.major_is_conditional
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _names(dimensions: Sequence[str], labels: Mapping[str, str]) -> str:
+    return ", ".join(labels.get(d, d) for d in dimensions)
+
+
+def _accepted_finding(
+    entry: RegisterConcern, severity: str, dimensions: list[str], labels: Mapping[str, str]
 ) -> list[Finding]:
+    """An accepted risk: conditional at most, naming who accepted it."""
+    who = entry.accepted_by or "an executive"
+    if entry.accepted_by and entry.accepted_by_role:
+        who += f" ({entry.accepted_by_role})"
+    detail = f": {entry.title}" if entry.title else ""
+    reason = _sentence(
+        f"A {severity} concern about {_names(dimensions, labels)} was accepted as a risk "
+        f"by {who}{detail}"
+    )
+    values = {
+        "severity": severity,
+        "dimensions": list(dimensions),
+        "text": entry.title,
+        "concern_id": entry.id,
+        "accepted_by": entry.accepted_by,
+        "accepted_by_role": entry.accepted_by_role,
+    }
+    return [Finding("accepted_risk", "conditional", reason, d, values) for d in dimensions]
+
+
+def _note_findings(
+    notes: NotesSummary,
+    rules: ReadinessRules,
+    labels: dict[str, str],
+    register: Sequence[RegisterConcern] | None = None,
+    effects: dict[int, str] | None = None,
+) -> list[Finding]:
+    by_note = {c.note_id: c for c in register or () if c.note_id is not None}
+    effects = effects if effects is not None else {}
     found = []
     for concern in notes.concerns:
-        if concern.severity == "blocker" and not rules.blocker_is_not_ready:
+        if not _counts(concern.severity, rules):
             continue
-        if concern.severity == "major" and not rules.major_is_conditional:
+        entry = by_note.get(int(concern.note_id)) if concern.note_id.isdigit() else None
+        if entry is not None and entry.status == "verified":
+            effects[entry.id] = "resolved"
             continue
-        verdict = "not_ready" if concern.severity == "blocker" else "conditional"
-        names = ", ".join(labels.get(d, d) for d in concern.dimensions)
-        detail = f": {concern.text}" if concern.text else ""
-        reason = f"Focus groups raised a {concern.severity} concern about {names}{detail}"
-        if not reason.endswith((".", "!", "?")):
-            reason += "."
-        values = {
-            "severity": concern.severity,
-            "dimensions": list(concern.dimensions),
-            "text": concern.text,
-        }
-        # one finding per dimension named, so each shows as an area of concern
-        found.extend(
-            Finding(f"{concern.severity}_concern", verdict, reason, dimension, values)
-            for dimension in concern.dimensions
+        if entry is not None and entry.status == "accepted":
+            effects[entry.id] = "accepted"
+            found.extend(_accepted_finding(entry, concern.severity, concern.dimensions, labels))
+            continue
+        if entry is not None:
+            effects[entry.id] = "holds"
+        found.extend(_focus_group_findings(concern, labels))
+    return found
+
+
+def _focus_group_findings(concern: Concern, labels: Mapping[str, str]) -> list[Finding]:
+    verdict = "not_ready" if concern.severity == "blocker" else "conditional"
+    detail = f": {concern.text}" if concern.text else ""
+    reason = _sentence(
+        f"Focus groups raised a {concern.severity} concern about "
+        f"{_names(concern.dimensions, labels)}{detail}"
+    )
+    values = {
+        "severity": concern.severity,
+        "dimensions": list(concern.dimensions),
+        "text": concern.text,
+    }
+    # one finding per dimension named, so each shows as an area of concern
+    return [
+        Finding(f"{concern.severity}_concern", verdict, reason, dimension, values)
+        for dimension in concern.dimensions
+    ]
+
+
+_STATUS_WORDS = {
+    "open": "still open",
+    "planned": "planned but not yet done",
+    "mitigated": "mitigated but not yet verified",
+}
+
+
+def _register_findings(
+    register: Sequence[RegisterConcern],
+    rules: ReadinessRules,
+    labels: dict[str, str],
+    effects: dict[int, str],
+) -> list[Finding]:
+    """Concerns added to the register by hand count like notes; the others have been
+    read with their notes (`_note_findings`) or are a run's own (not read again)."""
+    found = []
+    for entry in register:
+        if entry.id in effects:
+            continue
+        if entry.source != "manual" or not _counts(entry.severity, rules):
+            effects[entry.id] = "none"
+            continue
+        dimensions = entry.dimensions
+        if entry.status == "verified":
+            effects[entry.id] = "resolved"
+            continue
+        if entry.status == "accepted":
+            effects[entry.id] = "accepted"
+            found.extend(_accepted_finding(entry, entry.severity, dimensions, labels))
+            continue
+        effects[entry.id] = "holds"
+        verdict = "not_ready" if entry.severity == "blocker" else "conditional"
+        detail = f": {entry.title}" if entry.title else ""
+        reason = _sentence(
+            f"The concern register lists a {entry.severity} concern about "
+            f"{_names(dimensions, labels)}, {_STATUS_WORDS[entry.status]}{detail}"
         )
+        values = {
+            "severity": entry.severity,
+            "dimensions": list(dimensions),
+            "text": entry.title,
+            "status": entry.status,
+            "concern_id": entry.id,
+        }
+        found.extend(Finding("register_entry", verdict, reason, d, values) for d in dimensions)
     return found
 
 

@@ -114,6 +114,16 @@ def print_result(result: EvaluationResult, console: Console | None = None) -> No
     console.print(f"readiness: {_styled(readiness.verdict)}")
     for reason in readiness.reasons:
         console.print(f"  - {reason}", highlight=False, markup=False)
+    # a resolved concern is no reason any more: say how it was resolved
+    effects = readiness.concern_effects
+    for concern in result.concerns or ():
+        if concern.status == "verified" and effects.get(concern.id) == "resolved":
+            console.print(
+                f"  resolved: concern {concern.id} ({concern.severity}): {concern.title} "
+                f"(verified: {concern.verification})",
+                highlight=False,
+                markup=False,
+            )
 
 
 def _item_figures(figures: dict) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.attrition import Attrition
+from evaluation.concerns import RegisterConcern
 from evaluation.dimensions import DEFAULT_MARGIN_SHARE, DimensionResult
 from evaluation.items import ItemResult, TextItemCount
 from evaluation.notes import NotesSummary
@@ -106,6 +107,8 @@ class EvaluationResult:
     software: dict[str, str] = field(default_factory=dict)
     response_rates: list[ResponseRate] = field(default_factory=list)
     margin_info: MarginInfo | None = None
+    #: the concern register the verdict read (None: no register was given)
+    concerns: list[RegisterConcern] | None = None
     legacy: bool = False
 
     def dimension(self, dimension_id: str) -> DimensionResult:
@@ -160,6 +163,7 @@ class EvaluationResult:
             "minimum_detectable_effect": self.minimum_detectable_effect,
             "text_items": [{"id": t.id, "answered": t.answered} for t in self.text_items],
             "notes": _notes_summary(self.notes),
+            "concerns": _concerns_summary(self.concerns, self.readiness.concern_effects),
             "parameters": {
                 "alpha": float(self.alpha),
                 "ci_level": 1 - float(self.alpha),
@@ -312,3 +316,42 @@ def _notes_summary(notes: NotesSummary | None) -> dict[str, Any] | None:
         "by_dimension": notes.by_dimension,
         "concerns": [asdict(c) for c in notes.concerns],
     }
+
+
+#: What summary.json says of how a concern was dealt with, by its status.
+_HOW: dict[str, tuple[str, ...]] = {
+    "verified": (
+        "plan",
+        "mitigation",
+        "evidence",
+        "verification",
+        "verified_by",
+        "verified_by_role",
+    ),
+    "accepted": ("rationale", "accepted_by", "accepted_by_role"),
+}
+
+
+def _concerns_summary(
+    concerns: list[RegisterConcern] | None, effects: dict[int, str]
+) -> list[dict[str, Any]] | None:
+    """The register as the verdict read it: every concern, what it did to the verdict
+    (`effect`), and for a resolved or accepted one how (docs/readiness.md)."""
+    if concerns is None:
+        return None
+    rows = []
+    for c in concerns:
+        row: dict[str, Any] = {
+            "id": c.id,
+            "source": c.source,
+            "note_id": c.note_id,
+            "run_id": c.run_id,
+            "dimension": c.dimension,
+            "severity": c.severity,
+            "status": c.status,
+            "title": c.title,
+            "effect": effects.get(c.id, "none"),
+        }
+        row.update({key: getattr(c, key) for key in _HOW.get(c.status, ())})
+        rows.append(row)
+    return rows

@@ -35,6 +35,7 @@ def check_report_parameters(
     responses_path: str,
     instrument_path: str,
     notes_path: str = "",
+    concerns_path: str = "",
     alpha: float = 0.05,
     margin: float | None = None,
     min_respondents_per_wave: int = 10,
@@ -56,6 +57,8 @@ def check_report_parameters(
         raise ReportParameterError("instrument_path is empty: give the instrument id or file")
     if notes_path and not Path(notes_path).is_file():
         raise ReportParameterError(f"notes_path '{notes_path}' does not exist")
+    if concerns_path and not Path(concerns_path).is_file():
+        raise ReportParameterError(f"concerns_path '{concerns_path}' does not exist")
     if not 0 < alpha < 0.5:
         raise ReportParameterError(f"alpha must be between 0 and 0.5, not {alpha}")
     if margin is not None and not (margin > 0 and margin != float("inf")):

@@ -118,19 +118,46 @@ def finding_text(finding: Finding, labels: Mapping[str, str], m: Messages) -> st
         )
     if rule in NEW_RULES:
         return _new_rule_text(finding, label, labels, m)
-    if rule.endswith("_concern"):
+    if quotes_a_concern(finding):
         lead, note = concern_parts(finding, labels, m)
         text = lead + (m("reasons.concern_detail", text=note) if note else "")
         return text if text.endswith((".", "!", "?")) else text + "."
     return finding.reason
 
 
+#: Rules of the concern register whose reason quotes the concern as it was written.
+REGISTER_RULES = frozenset({"accepted_risk", "register_entry"})
+
+
+def quotes_a_concern(finding: Finding) -> bool:
+    """A focus-group or register concern: its reason ends with the concern's own words."""
+    return bool(finding.values) and (
+        finding.rule.endswith("_concern") or finding.rule in REGISTER_RULES
+    )
+
+
+def _who(m: Messages, email: str, role: str) -> str:
+    if not email:
+        return m("reasons.accepted_by_unknown")
+    if not role:
+        return email
+    return m("reasons.accepted_by_role", email=email, role=m.get(f"roles.{role}", role))
+
+
 def concern_parts(finding: Finding, labels: Mapping[str, str], m: Messages) -> tuple[str, str]:
-    """A focus-group concern's reason in two parts: the report's words ("Focus groups
-    raised a major concern about X") and the note as the facilitator wrote it."""
+    """A concern's reason in two parts: the report's words ("Focus groups raised a major
+    concern about X", "... was accepted as a risk by ...") and the concern as written."""
     v = finding.values
     names = m("reasons.names_separator").join(labels.get(d, d) for d in v["dimensions"])
-    lead = m("reasons.concern", severity=m(f"severity.{v['severity']}"), names=names)
+    severity = m(f"severity.{v['severity']}")
+    if finding.rule == "accepted_risk":
+        who = _who(m, str(v.get("accepted_by") or ""), str(v.get("accepted_by_role") or ""))
+        lead = m("reasons.accepted_risk", severity=severity, names=names, who=who)
+    elif finding.rule == "register_entry":
+        status = m(f"reasons.register_status.{v['status']}")
+        lead = m("reasons.register_entry", severity=severity, names=names, status=status)
+    else:
+        lead = m("reasons.concern", severity=severity, names=names)
     return lead, str(v.get("text") or "")
 
 
@@ -254,11 +281,7 @@ def reasons_by_area(
             label = m("headline.pilot_wide") if key is None else titles.get(key, key)
             groups[key] = AreaReasons(key, label, finding.verdict, [], [])
         groups[key].reasons.append(text)
-        quoted = (
-            concern_parts(finding, labels, m)
-            if finding.rule.endswith("_concern") and finding.values
-            else None
-        )
+        quoted = concern_parts(finding, labels, m) if quotes_a_concern(finding) else None
         groups[key].notes.append(quoted if quoted and quoted[1] else None)
     pilot_wide = [groups.pop(None)] if None in groups else []
     return pilot_wide + list(groups.values())

@@ -2,8 +2,9 @@
 
 One run folder holds everything needed to read and to reproduce a report:
 
-- `inputs/`: the instrument, responses and notes that were analysed (copied, with their
-  SHA-256 in `run.json`), so a rerun never depends on files that may change later;
+- `inputs/`: the instrument, responses, notes and concern register that were analysed
+  (copied, with their SHA-256 in `run.json`), so a rerun never depends on files that
+  may change later;
 - `parameters.json`: every parameter the notebooks received, defaults included;
 - the executed notebooks, one code-free HTML per notebook (`report.html` for the main
   one), `summary.json` and the figures, all written by the notebooks themselves.
@@ -36,8 +37,15 @@ if TYPE_CHECKING:
 #: The kernel named in every notebook's metadata (ipykernel's own, in the same venv).
 KERNEL_NAME = "python3"
 
-#: Parameters the runner fills in itself; `-p` cannot override them.
-RUNNER_PARAMETERS = ("instrument_path", "responses_path", "notes_path", "output_dir")
+#: Parameters the runner fills in itself; `-p` cannot override them (`concerns_path`
+#: comes from the concern register given as the extra input `concerns`).
+RUNNER_PARAMETERS = (
+    "instrument_path",
+    "responses_path",
+    "notes_path",
+    "concerns_path",
+    "output_dir",
+)
 
 
 class ReportError(PilotkitError):
@@ -66,7 +74,8 @@ class ReportRequest:
     out_root: Path | None = None
     run_id: str | None = None
     notebooks: tuple[NotebookSpec, ...] = ()
-    #: extra files to copy into `inputs/` (e.g. participation counts from the server)
+    #: extra files to copy into `inputs/`, each given to the notebooks as `<role>_path`
+    #: (`concerns`: the concern register)
     extra_inputs: Mapping[str, Path] = field(default_factory=dict)
     #: also print the main HTML report to `report.pdf` (needs chromium)
     pdf: bool = False

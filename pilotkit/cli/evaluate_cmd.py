@@ -46,6 +46,14 @@ from pilotkit.errors import PilotkitError
     help="Focus-group notes CSV (dimension, sentiment, severity, text, ...).",
 )
 @click.option(
+    "--concerns",
+    "concerns_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Concern register CSV (pilotkit export-concerns): verified concerns no longer "
+    "count, accepted risks count as conditional at most.",
+)
+@click.option(
     "--margin",
     type=float,
     default=None,
@@ -100,6 +108,7 @@ def evaluate(
     alpha: float,
     json_path: Path | None,
     notes_path: Path | None,
+    concerns_path: Path | None,
     margin: float | None,
     invited_specs: tuple[str, ...],
     min_response_rate: float,
@@ -112,6 +121,7 @@ def evaluate(
     """Compare the pre and post waves of a responses table; print the table, write summary.json."""
     from evaluation import ReadinessRules, read_notes, read_responses
     from evaluation import evaluate as run_evaluation
+    from evaluation.concerns import read_concerns
     from evaluation.render import print_result
     from pilotkit.instruments import load_instrument
 
@@ -130,6 +140,7 @@ def evaluate(
     instrument = load_instrument(instrument_ref)
     responses = read_responses(responses_path)
     notes = read_notes(notes_path) if notes_path is not None else None
+    concerns = read_concerns(concerns_path) if concerns_path is not None else None
     rules = ReadinessRules(
         min_respondents_per_wave=min_respondents,
         reliability_threshold=reliability_threshold,
@@ -145,6 +156,7 @@ def evaluate(
         notes=notes,
         rules=rules,
         invited=invited,
+        concerns=concerns,
     )
     if json_path is not None:
         from evaluation.summary_io import write_summary

@@ -37,6 +37,7 @@ COMMANDS: list[str] = [
     "pilotkit.cli.responses_cmd:responses",
     "pilotkit.cli.users_cmd:users",
     "pilotkit.cli.notes_cmd:export_notes",
+    "pilotkit.cli.concerns_cmd:export_concerns",
 ]
 
 

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 @click.option("--instrument", type=click.Path(path_type=Path), help="Instrument file or id.")
 @click.option("--responses", type=click.Path(path_type=Path), help="Responses table (CSV/Parquet).")
 @click.option("--notes", type=click.Path(path_type=Path), help="Focus-group notes (CSV).")
+@click.option(
+    "--concerns",
+    type=click.Path(path_type=Path),
+    help="Concern register (CSV, pilotkit export-concerns; with --pilot: the pilot's own).",
+)
 @click.option("--name", default=None, help="Folder name under reports/ (default: instrument id).")
 @click.option(
     "-p",
@@ -39,6 +44,7 @@ def report(
     instrument: Path | None,
     responses: Path | None,
     notes: Path | None,
+    concerns: Path | None,
     name: str | None,
     parameters: tuple[tuple[str, str], ...],
     out_root: Path | None,
@@ -48,8 +54,8 @@ def report(
 ) -> None:
     """Run the readiness report notebooks and write code-free HTML, summary.json and figures.
 
-    Give either --pilot SLUG (exports the pilot's responses and notes from DATABASE_URL
-    first) or --instrument FILE --responses FILE.
+    Give either --pilot SLUG (exports the pilot's responses, notes and concern register
+    from DATABASE_URL first) or --instrument FILE --responses FILE.
 
     In an interactive terminal, after a run that started its own kernels, warm ones are
     kept in the background for 15 minutes, so that the next run starts at once (see
@@ -68,6 +74,7 @@ def report(
             pilot_slug,
             dict(parameters),
             notes=notes,
+            concerns=concerns,
             out_root=out_root,
             run_id=run_id,
             pdf=pdf,
@@ -88,6 +95,7 @@ def report(
         out_root=out_root,
         run_id=run_id,
         pdf=pdf,
+        extra_inputs={"concerns": concerns} if concerns is not None else {},
     )
     _print_run(run_request(request, progress=progress, daemon=True))
 
@@ -190,6 +198,7 @@ def report_for_pilot(
     overrides: dict[str, str],
     *,
     notes: Path | None = None,
+    concerns: Path | None = None,
     out_root: Path | None = None,
     run_id: str | None = None,
     pdf: bool = False,
@@ -231,6 +240,12 @@ def report_for_pilot(
         if inputs.rows == 0:
             raise PilotkitError(f"pilot '{slug}' has no submissions yet: nothing to report")
         request = pilot_report_request(
-            inputs, overrides, notes=notes, out_root=out_root, run_id=run_id, pdf=pdf
+            inputs,
+            overrides,
+            notes=notes,
+            concerns=concerns,
+            out_root=out_root,
+            run_id=run_id,
+            pdf=pdf,
         )
         return run_request(request, progress=progress, daemon=daemon, kernels=kernels)

@@ -58,7 +58,8 @@ async def record(
 
 
 async def record_export(engine: Engine, actor: Actor, pilot_id: int, slug: str, file: str) -> None:
-    """A download of a pilot's data (responses, notes, codebook), in its own transaction."""
+    """A download of a pilot's data (responses, notes, concerns, codebook), in its own
+    transaction."""
     from survey_server.database import write_transaction
 
     async with write_transaction(engine):

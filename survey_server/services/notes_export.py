@@ -1,7 +1,9 @@
 """Focus-group notes as the CSV the evaluation kit reads (`evaluation.read_notes`), and the
 codebook of a pilot's frozen instrument.
 
-The notes table never names the facilitator: it feeds reports that executives read. Its
+Each note carries its id (`note_id`, the last column), by which the concern register
+(`services.concerns_export`) names the note a concern came from. The notes table never
+names the facilitator: it feeds reports that executives read. Its
 cells go through `pilotkit.csv_cells`, so no note runs as a spreadsheet formula.
 """
 
@@ -30,6 +32,9 @@ NOTE_EXPORT_COLUMNS = (
     "text",
     "quote",
     "follow_up",
+    # last, so that readers of the earlier columns by position are unaffected: the
+    # concern register names the note it came from by this id
+    "note_id",
 )
 NOTES_PER_BATCH = 1000
 
@@ -64,6 +69,7 @@ async def note_rows(engine: Engine, pilot_id: int) -> AsyncIterator[list[tuple[A
                 r["text"],
                 r["quote"],
                 r["follow_up"],
+                r["id"],
             )
             for r in rows
         ]

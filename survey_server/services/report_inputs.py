@@ -3,7 +3,8 @@
 The evaluation kit reads files only (the responses table, the instrument, the notes);
 this service writes them for one pilot: the frozen instrument the pilot asks (as YAML,
 so a later edit of `instruments/` never changes a rerun), the responses table, the
-focus-group notes, and the participation counts the report shows.
+focus-group notes, the concern register (how far each concern was dealt with: a verified
+one no longer holds the verdict back), and the participation counts the report shows.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from piccolo.engine.base import Engine
 
 from pilotkit.instruments.yaml_io import dump_instrument
+from survey_server.services.concerns_export import export_concerns
 from survey_server.services.export import export_responses
 from survey_server.services.notes_export import export_notes
 from survey_server.services.pilots import frozen_instrument, get_pilot
@@ -39,6 +41,8 @@ class PilotInputs:
     invited_by_wave: str = ""
     #: the focus-group notes table, or None when the pilot has no notes
     notes: Path | None = None
+    #: the concern register, or None when the pilot has no concerns
+    concerns: Path | None = None
 
 
 async def invited_count(engine: Engine, slug: str) -> int:
@@ -61,7 +65,8 @@ async def invited_by_wave(engine: Engine, pilot_id: int) -> str:
 
 
 async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotInputs:
-    """Write `<slug>-instrument.yaml` and `<slug>-responses.csv` into `folder`."""
+    """Write `<slug>-instrument.yaml`, `<slug>-responses.csv`, `-notes.csv` and
+    `-concerns.csv` into `folder`."""
     pilot = await get_pilot(engine, slug)
     folder.mkdir(parents=True, exist_ok=True)
     instrument_path = folder / f"{slug}-instrument.yaml"
@@ -72,6 +77,8 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
     rows = await export_responses(engine, slug, responses_path)
     notes_path = folder / f"{slug}-notes.csv"
     has_notes = await export_notes(engine, slug, notes_path) > 0
+    concerns_path = folder / f"{slug}-concerns.csv"
+    has_concerns = await export_concerns(engine, slug, concerns_path) > 0
     return PilotInputs(
         slug=slug,
         name=pilot.name,
@@ -81,6 +88,7 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
         invited_by_wave=await invited_by_wave(engine, pilot.id),
         rows=rows,
         notes=notes_path if has_notes else None,
+        concerns=concerns_path if has_concerns else None,
     )
 
 
@@ -89,6 +97,7 @@ def pilot_report_request(
     overrides: Mapping[str, str],
     *,
     notes: Path | None = None,
+    concerns: Path | None = None,
     out_root: Path | None = None,
     run_id: str | None = None,
     pdf: bool = False,
@@ -105,6 +114,7 @@ def pilot_report_request(
     }
     if pilot_url:
         defaults["pilot_url"] = pilot_url
+    register = concerns or inputs.concerns
     return ReportRequest(
         pilot=inputs.slug,
         instrument=inputs.instrument,
@@ -114,4 +124,5 @@ def pilot_report_request(
         out_root=out_root,
         run_id=run_id,
         pdf=pdf,
+        extra_inputs={"concerns": register} if register is not None else {},
     )

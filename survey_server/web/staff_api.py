@@ -21,6 +21,7 @@ from litestar.response import Stream
 from pilotkit.csv_cells import SafeCSVWriter
 from survey_server.services import api_tokens, audit
 from survey_server.services.accounts import StaffAccount, pilot_id_for
+from survey_server.services.concerns_export import concerns_csv_chunks
 from survey_server.services.export import (
     COLUMNS,
     parquet_schema,
@@ -188,6 +189,25 @@ async def notes_csv(request: Request, state: State, slug: FromPath[str]) -> Stre
 
 
 @get(
+    "/staff/api/v1/pilots/{slug:str}/concerns.csv",
+    summary="The concern register, readable by evaluation.read_concerns (--concerns)",
+    tags=["staff"],
+    responses=_ERRORS,
+    media_type="text/csv",
+)
+async def concerns_csv(request: Request, state: State, slug: FromPath[str]) -> Stream:
+    # everyone who sees the register page may take it away as a file (concerns.view)
+    account = await api_account(request)
+    pilot_id = await pilot_id_for(account, slug, "concerns.view")
+    await audit.record_export(state.engine, account.actor, pilot_id, slug, "concerns.csv")
+    return Stream(
+        concerns_csv_chunks(state.engine, pilot_id),
+        media_type="text/csv; charset=utf-8",
+        headers=_download(f"{slug}-concerns.csv"),
+    )
+
+
+@get(
     "/staff/api/v1/pilots/{slug:str}/codebook.json",
     summary="Codebook: items, dimensions, scales, reverse flags, labels per language",
     tags=["staff"],
@@ -228,6 +248,7 @@ STAFF_API_HANDLERS = [
     responses_csv,
     responses_parquet,
     notes_csv,
+    concerns_csv,
     codebook_json,
     codebook_csv,
 ]

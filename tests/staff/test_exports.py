@@ -161,6 +161,7 @@ def test_notes_export_reads_like_evaluation_read_notes_and_hides_facilitator(
         "text",
         "quote",
         "follow_up",
+        "note_id",
     ]
     assert set(NOTE_COLUMNS) <= set(frame.columns)
     assert set(frame["sentiment"]) <= set(SENTIMENTS)

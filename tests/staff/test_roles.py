@@ -108,6 +108,7 @@ ROUTES = [
     Route("GET", "/staff/api/v1/pilots/{slug}/responses.csv", "export"),
     Route("GET", "/staff/api/v1/pilots/{slug}/responses.parquet", "export"),
     Route("GET", "/staff/api/v1/pilots/{slug}/notes.csv", "export"),
+    Route("GET", "/staff/api/v1/pilots/{slug}/concerns.csv", "concerns.view"),
     Route("GET", "/staff/api/v1/pilots/{slug}/codebook.json", "export"),
     Route("GET", "/staff/api/v1/pilots/{slug}/codebook.csv", "export"),
     Route("GET", "/staff/pilots/{slug}/reports", "reports.view"),
