@@ -91,8 +91,9 @@ def test_a_card_code_typed_on_a_phone_opens_the_form(tmp_path: Path) -> None:
             staff.screenshot(path=str(shots / "sheet-print.png"), full_page=True)
             staff.pdf(path=str(shots / "sheet.pdf"), format="A4")
             staff.emulate_media(media="screen")
-            staff.set_viewport_size({"width": 360, "height": 900})
-            staff.screenshot(path=str(shots / "sheet-360.png"), full_page=True)
+            for width in (360, 1280):
+                staff.set_viewport_size({"width": width, "height": 900})
+                staff.screenshot(path=str(shots / f"sheet-{width}.png"), full_page=True)
 
         phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
         phone.goto(f"{base}/")

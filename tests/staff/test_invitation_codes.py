@@ -201,3 +201,30 @@ def test_parallel_guesses_cannot_slip_past_the_limit(database_url: str) -> None:
     outcomes = asyncio.run(main())
     assert outcomes.count("unknown") == MAX_WRONG_PER_ADDRESS
     assert outcomes.count("throttled") == 25 - MAX_WRONG_PER_ADDRESS
+
+
+def test_an_anonymous_card_gives_its_waves_closing_date_and_no_participant_id(
+    staff_site: StaffSite,
+) -> None:
+    staff_site.user("mo@example.org", "manager")
+    mo = staff_site.browser("mo@example.org")
+    csrf = csrf_of(mo.get("/staff/pilots").text)
+    created = mo.post(
+        "/staff/pilots/new",
+        data={
+            "csrf_token": csrf,
+            "instrument": "pilot-core",
+            "name": "Anonymous pilot",
+            "slug": "anon",
+            "design": "anonymous",
+            "opens_pre": "",
+            "closes_pre": "2030-05-01",
+            "opens_post": "",
+            "closes_post": "2030-11-30",
+        },
+    )
+    assert created.status_code == 200, created.text
+    sheet = mo.get(_issue(mo, "anon", 2, wave="post") + "/sheet?lang=es").text
+    assert sheet.count("Abierto hasta el 30 de noviembre de 2030.") == 2
+    assert "1 de mayo" not in sheet
+    assert "Participant id" not in sheet and len(_CODE.findall(sheet)) == 2
