@@ -230,7 +230,7 @@ def test_bad_parquet_row_is_named_by_row(write_instrument, write_responses):
             "participant_id,wave,item_id,value\np1,pre,score,3\np2,pre,score,3,9\n",
             "line 3: expected 4 cells, got 5: p2,pre,score,3,9",
         ),
-        (b"participant_id,wave,item_id,value\np1,pre,score,\xff\n", "not a readable CSV"),
+        (b"participant_id,wave,item_id,value\np1,pre,score,\xff\n", "line 2: not UTF-8 text"),
         (
             'participant_id,wave,item_id,value\np0,pre,score,3\np0,post,score,"4\n"\n'
             "p1,pre,score,9\n",

@@ -276,7 +276,7 @@ def test_manager_adapts_and_runs_a_pilot(tmp_path: Path) -> None:
         page.locator("#closes-post").fill("2031-04-30T18:00")
         page.get_by_role("button", name="Save the schedule").click()
         expect(page.locator("#next-event")).to_contain_text(
-            "Next: the pre wave opens on 2031-03-02 09:00 UTC"
+            "Next: the pre wave opens on Mar 2, 2031, 09:00 UTC"
         )
         check("schedule")
 
@@ -284,7 +284,7 @@ def test_manager_adapts_and_runs_a_pilot(tmp_path: Path) -> None:
         clock.move_to(PRE_OPENS)
         page.goto(f"{base}/staff/pilots/crm")
         _until(page, lambda: "open" in page.locator(".state-open").all_inner_texts(), "pre opens")
-        expect(page.locator("#next-event")).to_contain_text("the pre wave closes on 2031-03-20")
+        expect(page.locator("#next-event")).to_contain_text("the pre wave closes on Mar 20, 2031")
         clock.move_to(POST_OPENS)
         rows = page.locator("#figures tbody tr")
         _until(
@@ -295,7 +295,7 @@ def test_manager_adapts_and_runs_a_pilot(tmp_path: Path) -> None:
             ),
             "pre closes and post opens",
         )
-        expect(page.locator("#next-event")).to_contain_text("the post wave closes on 2031-04-30")
+        expect(page.locator("#next-event")).to_contain_text("the post wave closes on Apr 30, 2031")
         check("pilot-post-open")
 
         # 8. Live results: four participants answer (no figure yet), a fifth on a phone.

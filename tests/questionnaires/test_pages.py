@@ -162,7 +162,7 @@ def test_schedule_page(team: StaffSite) -> None:
         "/staff/pilots/alpha/schedule",
         data={"csrf_token": csrf, "opens_post": "2099-05-01T09:00", "closes_post": "2099-06-01"},
     )
-    assert ok.status_code == 200 and "Next: the post wave opens on 2099-05-01 09:00" in ok.text
+    assert ok.status_code == 200 and "Next: the post wave opens on May 1, 2099, 09:00" in ok.text
     assert "Next: the post wave opens" in browser.get("/staff/pilots/alpha").text
 
 
