@@ -43,7 +43,12 @@ def _area(m: Messages, concern: RegisterConcern, labels: dict[str, str]) -> str:
 def _field(m: Messages, key: str, value: str, language: str, lang: str) -> str:
     if not value:
         return ""
-    return f"<dt>{e(m(f'register.{key}'))}</dt><dd>{written(value, language, lang)}</dd>"
+    return _line(m, key, written(value, language, lang))
+
+
+def _line(m: Messages, key: str, html: str) -> str:
+    """One step of a concern: its name in the report's words, then the (escaped) text."""
+    return f"<p><strong>{e(m(f'register.{key}'))}</strong>: {html}</p>"
 
 
 def _still_found(
@@ -83,7 +88,7 @@ def _entry(
         f"<h3>{e(head)}</h3>"
         f"<blockquote>{written(concern.title, notes_language, lang)}"
         f'<br><span class="small">{e(source)}</span></blockquote>'
-        f"<dl>{fields}</dl>{extra}"
+        f'<div class="register">{fields}</div>{extra}'
     )
 
 
@@ -106,7 +111,7 @@ def resolved_block(
         )
         who = _who(m, concern.verified_by, concern.verified_by_role)
         if who:
-            fields += f"<dt>{e(m('register.verified_by'))}</dt><dd>{e(who)}</dd>"
+            fields += _line(m, "verified_by", e(who))
         extra = _still_found(m, concern, result, labels)
         parts.append(_entry(m, concern, labels, fields, notes_language, lang, extra))
     parts.append("</div>")
@@ -125,7 +130,7 @@ def accepted_block(
         who = _who(m, concern.accepted_by, concern.accepted_by_role) or m(
             "reasons.accepted_by_unknown"
         )
-        fields += f"<dt>{e(m('register.accepted_by'))}</dt><dd>{e(who)}</dd>"
+        fields += _line(m, "accepted_by", e(who))
         parts.append(_entry(m, concern, labels, fields, notes_language, lang))
     parts.append("</div>")
     return "".join(parts)

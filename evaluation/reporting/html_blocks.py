@@ -89,6 +89,7 @@ def report_css() -> str:
 .pk details { margin: .4rem 0; }
 .pk summary { cursor: pointer; font-weight: 600; padding: .3rem 0; }
 .pk code { font-size: .85rem; }
+.pk .register p { margin: .3rem 0; overflow-wrap: anywhere; }
 @media (max-width: 480px) {
   .pk th, .pk td { padding: .4rem .3rem; }
   .pk .light { white-space: normal; }
