@@ -286,7 +286,9 @@ def test_summary_keys_are_unchanged_but_for_concerns(ready_pilot, tmp_path) -> N
     assert set(before["readiness"]) == set(after["readiness"])
 
 
-def test_evaluate_command_reads_the_register(write_instrument, write_responses, tmp_path) -> None:
+def test_evaluate_command_reads_the_register(
+    write_instrument, write_responses, tmp_path, capsys
+) -> None:
     instrument = write_instrument(YES_NO, anonymous=True)
     responses = write_responses(_yes_no_rows(20, (0, 1), (1, 1)))
     notes = tmp_path / "notes.csv"
@@ -303,6 +305,10 @@ def test_evaluate_command_reads_the_register(write_instrument, write_responses, 
     assert done.value.code == 0
     data = json.loads(summary.read_text())
     assert data["readiness"]["verdict"] == "ready" and data["concerns"][0]["effect"] == "resolved"
+    with pytest.raises(SystemExit) as done:
+        main([*base[:-1], "--concerns", str(register)])  # printed: how it was resolved
+    assert done.value.code == 0
+    assert "resolved: concern 1 (blocker): Calls drop" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
         main(base)
     assert done.value.code == 0

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+from litestar.testing import TestClient
 from piccolo.querystring import QueryString
 
 from evaluation import evaluate, read_concerns, read_notes, read_responses
@@ -17,9 +22,11 @@ from evaluation.concerns import CONCERN_COLUMNS
 from pilotkit.demo.builder import build_linked_pilot
 from pilotkit.demo.scenarios import CRM_SCENARIO
 from pilotkit.instruments import load_instrument, load_instrument_file
+from survey_server.app import create_app
 from survey_server.services.accounts import add_member
 from survey_server.services.audit import COMMAND_LINE
 from survey_server.services.report_inputs import export_pilot_inputs, pilot_report_request
+from survey_server.settings import Settings
 from tests.helpers import run_cli
 from tests.staff.conftest import PILOT_CORE, Browser, StaffSite, csrf_of
 
@@ -187,3 +194,44 @@ def test_a_server_run_after_a_verified_mitigation_is_no_longer_blocked(
     assert entry["mitigation"] == "Release 2.1"
     assert entry["verification"] == "Checked in a follow-up group"
     assert entry["verified_by_role"] == "facilitator"
+
+
+@pytest.fixture
+def worker_site(database_url: str, tmp_path: Path) -> Iterator[StaffSite]:
+    settings = Settings(
+        database_url=database_url,
+        base_url="http://testserver",
+        reports_dir=tmp_path / "reports",
+        report_worker=True,
+        report_kernels=1,
+    )
+    with TestClient(app=create_app(settings)) as client:
+        yield StaffSite(database_url, client)
+
+
+@pytest.mark.slow
+def test_the_report_worker_lists_how_a_blocker_was_resolved(worker_site: StaffSite) -> None:
+    _team_pilot(worker_site)
+    _verify(worker_site, "crm", _blocker_note(worker_site, "crm", "Transfers freeze."))
+    manager = worker_site.browser("manager@example.org")
+    csrf = csrf_of(manager.get("/staff/pilots/crm/reports").text)
+    started = manager.post(
+        "/staff/pilots/crm/reports",
+        data={"csrf_token": csrf, "language": "en", "alpha": "0.05"},
+        follow_redirects=False,
+    )
+    assert started.status_code == 303, started.text
+    run_id = started.headers["location"].rsplit("#run-", 1)[1]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        job = manager.get("/staff/pilots/crm/reports/progress").json()["jobs"][0]
+        if job["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.5)
+    assert job["status"] == "succeeded", job
+    run_dir = worker_site.reports_dir / "crm" / run_id
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["readiness"]["verdict"] == "ready"
+    assert [c["effect"] for c in summary["concerns"]] == ["resolved"]
+    report = manager.get(f"/staff/pilots/crm/reports/{run_id}/report.html").text
+    assert "Resolved, and how" in report and "Checked in a follow-up group" in report
