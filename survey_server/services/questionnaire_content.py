@@ -52,7 +52,8 @@ ITEM_TEXTS = ("text", "hint")
 TOP_TEXTS = ("title", "description", "intro")
 
 _WHERE = re.compile(
-    r"^(?:item '(?P<item>[^']*)'|dimension '(?P<dim>[^']*)'|wave '(?P<wave>[^']*)'|"
+    r"^(?:item '(?P<item>[^']*)'|dimension '(?P<dim>[^']*)'|section '(?P<section>[^']*)'|"
+    r"wave '(?P<wave>[^']*)'|"
     r"(?P<top>top level)|(?P<scale>scale)|(?P<guide>focus[^:]*))"
 )
 _FIELD_WORDS = (
@@ -119,6 +120,10 @@ def normalise(data: dict[str, Any]) -> dict[str, Any]:
         for key in ("label", "description"):
             if key in dim:
                 dim[key] = _text_dict(dim[key], default)
+    for section in data.get("sections") or []:
+        for key in ("title", "description"):
+            if key in section:
+                section[key] = _text_dict(section[key], default)
     for wave in data.get("waves") or []:
         if "label" in wave:
             wave["label"] = _text_dict(wave["label"], default)
@@ -144,6 +149,10 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, str]]]:
         for key in ("label", "description"):
             if isinstance(dim.get(key), dict):
                 yield f"dimension:{dim.get('id')}", key, dim[key]
+    for section in data.get("sections") or []:
+        for key in ("title", "description"):
+            if isinstance(section.get(key), dict):
+                yield f"section:{section.get('id')}", key, section[key]
     for wave in data.get("waves") or []:
         if isinstance(wave.get("label"), dict):
             yield f"wave:{wave.get('id')}", "label", wave["label"]
@@ -230,6 +239,12 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
             del dim["description"]
         elif "description" in dim:
             dim["description"] = tidy(dim["description"])
+    for section in data.get("sections") or []:
+        section["title"] = tidy(section.get("title"))
+        if "description" in section and _blank(section["description"]):
+            del section["description"]
+        elif "description" in section:
+            section["description"] = tidy(section["description"])
     for wave in data.get("waves") or []:
         if "label" in wave:
             wave["label"] = tidy(wave["label"])
@@ -269,6 +284,8 @@ def problem_key(line: str) -> str:
         return f"item:{match.group('item')}:{name or 'general'}"
     if match.group("dim") is not None:
         return f"dimension:{match.group('dim')}"
+    if match.group("section") is not None:
+        return f"section:{match.group('section')}"
     if match.group("wave") is not None:
         return "top:waves"
     if match.group("scale") is not None:

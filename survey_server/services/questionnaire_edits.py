@@ -451,6 +451,58 @@ def rename_section(old: str, new: str) -> Change:
         for item in data.get("items") or []:
             if page_key(item) == old:
                 item["section"] = new
+        # the title goes with the name, unless the new name has a title of its own (a
+        # dimension's label, or another section's entry)
+        entries = list(data.get("sections") or [])
+        taken = {d.get("id") for d in data.get("dimensions") or []}
+        taken |= {e.get("id") for e in entries if e.get("id") != old}
+        kept = []
+        for entry in entries:
+            if entry.get("id") == old:
+                if new in taken:
+                    continue
+                entry = {**entry, "id": new}
+            kept.append(entry)
+        if kept:
+            data["sections"] = kept
+        else:
+            data.pop("sections", None)
+        return data
+
+    return change
+
+
+def section_title(key: str, fields: Fields, languages: list[str]) -> Change:
+    """The title (and text under it) of a page that is not a dimension, per language;
+    no title in any language removes the entry, and the page shows its name again."""
+    title = _texts(fields, "title", languages)
+    description = _texts(fields, "description", languages)
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        if any(d.get("id") == key for d in data.get("dimensions") or []):
+            raise InvalidInputError(
+                f"section: '{key}' is a dimension; its title is the dimension's label"
+            )
+        if not any(page_key(item) == key for item in data.get("items") or []):
+            raise InvalidInputError(f"no section '{key}' in the questionnaire")
+        entries = [e for e in data.get("sections") or [] if e.get("id") != key]
+        at = next(
+            (n for n, e in enumerate(data.get("sections") or []) if e.get("id") == key),
+            len(entries),
+        )
+        if any(title.values()):
+            entry: dict[str, Any] = {"id": key, "title": title}
+            if any(description.values()):
+                entry["description"] = description
+            entries.insert(at, entry)
+        elif any(description.values()):
+            raise InvalidInputError(
+                f"title_{languages[0]}: give the section a title to go with its text"
+            )
+        if entries:
+            data["sections"] = entries
+        else:
+            data.pop("sections", None)
         return data
 
     return change

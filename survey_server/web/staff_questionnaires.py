@@ -60,6 +60,7 @@ def _overview(
         status,
         q=q,
         sections=sections(q.data),
+        section_entries={e.get("id"): e for e in q.data.get("sections") or []},
         seeds=[d for d in SEED_DIMENSIONS if d["id"] not in dims],
         shipped=edits.shipped_choices(),
         error=error,
@@ -371,18 +372,17 @@ async def rename_section(
 ) -> Response:
     form = await checked_form(request, session)
     q = await _load(state, session, slug)
+    retitle = field(form, "action") == "title"
     try:
-        change = edits.rename_section(key, field(form, "name"))
+        if retitle:
+            change = edits.section_title(key, form, q.languages)
+            change(msgspec.json.decode(msgspec.json.encode(q.data)))
+        else:
+            change = edits.rename_section(key, field(form, "name"))
     except InvalidInputError as exc:
         return _overview(session, q, status=422, error=exc.message)
-    await _change(
-        state,
-        session,
-        slug,
-        change,
-        "questionnaire.section",
-        {"section": key, "name": field(form, "name")},
-    )
+    detail = {"section": key, "title": "edited"} if retitle else {"name": field(form, "name")}
+    await _change(state, session, slug, change, "questionnaire.section", {"section": key, **detail})
     return _to(slug, anchor="items")
 
 
