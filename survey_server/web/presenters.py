@@ -5,7 +5,14 @@ from __future__ import annotations
 from pilotkit.instruments import Instrument, Item
 from pilotkit.instruments.translations import offered_languages
 from survey_server.services.forms import FormContext
-from survey_server.web.schemas import ChoiceOut, DimensionOut, FormOut, ItemOut, ScaleOut
+from survey_server.web.schemas import (
+    ChoiceOut,
+    DimensionOut,
+    FormOut,
+    ItemOut,
+    ScaleOut,
+    SectionOut,
+)
 
 
 def pick_language(instrument: Instrument, *wanted: str | None) -> str:
@@ -65,4 +72,12 @@ def form_out(context: FormContext, lang: str) -> FormOut:
         answers=context.draft_answers,
         submitted=context.submitted,
         submitted_at=context.submitted_at,
+        sections=[
+            SectionOut(
+                s.id,
+                instrument.text(s.title, lang),
+                instrument.text(s.description, lang) if s.description else None,
+            )
+            for s in instrument.sections
+        ],
     )

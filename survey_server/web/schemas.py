@@ -41,6 +41,14 @@ class DimensionOut(msgspec.Struct):
     label: str
 
 
+class SectionOut(msgspec.Struct):
+    """The title of a page that is not a dimension (an item's `section`)."""
+
+    id: str
+    title: str
+    description: str | None = None
+
+
 class FormOut(msgspec.Struct):
     pilot: str
     title: str
@@ -55,6 +63,8 @@ class FormOut(msgspec.Struct):
     answers: dict[str, Any]
     submitted: bool
     submitted_at: datetime | None = None
+    #: Titles of the pages that are not dimensions; a page without one is titled by its key.
+    sections: list[SectionOut] = []
 
 
 class DraftIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -11,9 +11,12 @@ from pyxform.xls2xform import convert
 
 from pilotkit.instruments import InstrumentError, Section, instrument_from_mapping
 from pilotkit.instruments.loader import parse_yaml
+from pilotkit.instruments.translations.exporting import export_translations
+from pilotkit.instruments.translations.importing import apply_translations, read_translation_file
 from pilotkit.instruments.translations.texts import entries_by_path
 from pilotkit.instruments.xlsform import read_xlsform, write_xlsform
 from pilotkit.instruments.yaml_io import dump_instrument
+from tests.instruments.translators import FILLERS, SUFFIX
 from tests.instruments.xlsforms import EN, ES, HEN, HES, build_workbook
 
 BASE: dict[str, Any] = {
@@ -127,6 +130,18 @@ def test_translation_files_carry_section_texts() -> None:
     assert title.location == ("sections", 0, "title")
     assert title.text("es") == "Sus herramientas de trabajo"
     assert entries["sections.work_tools.description"].text("en") == "About the laptop"
+
+
+@pytest.mark.parametrize("file_format", ["xliff", "po", "xlsx"])
+def test_section_titles_go_through_translation_files(tmp_path: Path, file_format: str) -> None:
+    inst = instrument_from_mapping(BASE, "tools.yaml")
+    out = tmp_path / f"tools.fr{SUFFIX[file_format]}"
+    export_translations(inst, "fr", file_format, out)
+    FILLERS[file_format](out, lambda path, source: f"(fr) {source}")
+    translated = apply_translations(inst, read_translation_file(out)).instrument
+    section = translated.section("work_tools")
+    assert translated.text(section.title, "fr") == "(fr) Your work tools"
+    assert translated.text(section.description, "fr") == "(fr) About the laptop"
 
 
 def test_xlsform_round_trip_keeps_section_titles(tmp_path: Path) -> None:

@@ -42,3 +42,14 @@ def test_the_form_shows_the_section_title_in_the_participants_language(site, tmp
     assert "<h1>Final words</h1>" in english and "Tell us more." in english
     untitled = site.client.get(f"/f/{token}?page=4&lang=es").text
     assert "<h1>Last thing</h1>" in untitled  # no entry: the key, readable
+
+
+def test_the_api_gives_section_titles_in_the_requested_language(site, tmp_path):
+    site.pilot(instrument=with_section_titles(tmp_path))
+    [token] = site.tokens()
+    body = site.client.get(f"/api/v1/forms/{token}?lang=es").json()
+    assert body["sections"] == [
+        {"id": "final_words", "title": "Últimas palabras", "description": "Cuéntenos más."}
+    ]
+    comments = next(i for i in body["items"] if i["id"] == "comments")
+    assert comments["section"] == "final_words"
