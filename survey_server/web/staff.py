@@ -9,6 +9,7 @@ from survey_server.web.staff_admin import ADMIN_HANDLERS
 from survey_server.web.staff_api import STAFF_API_HANDLERS
 from survey_server.web.staff_auth import AUTH_HANDLERS, require_session
 from survey_server.web.staff_concerns import CONCERN_HANDLERS
+from survey_server.web.staff_decisions import DECISION_HANDLERS
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 from survey_server.web.staff_outreach import OUTREACH_HANDLERS
 from survey_server.web.staff_pilots import PILOT_HANDLERS
@@ -32,6 +33,7 @@ def staff_router() -> Router:
             *STAFF_API_HANDLERS,
             *OUTREACH_HANDLERS,
             *CONCERN_HANDLERS,
+            *DECISION_HANDLERS,
         ],
         dependencies={"session": Provide(require_session)},
         exception_handlers=STAFF_EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from pilotkit.csv_cells import SafeCSVWriter
 from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import best_language, language_name
 from survey_server.inputs import MAX_ECHOED, whole_number
-from survey_server.services import accounts, report_jobs, schedule, staff_pilots
+from survey_server.services import accounts, decisions, report_jobs, schedule, staff_pilots
 from survey_server.services import invitation_sheet as sheets
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
@@ -171,6 +171,11 @@ async def _pilot_page(
         if allowed(session.user.role, "reports.run")
         else None
     )
+    decision = (
+        (await decisions.current_decisions(state.engine, [pilot_id])).get(pilot_id)
+        if allowed(session.user.role, "decisions.view")
+        else None
+    )
     return page(
         session,
         "pilot.html",
@@ -185,6 +190,7 @@ async def _pilot_page(
         refresh=refresh,
         latest_report=latest_report,
         report_choices=report_choices,
+        decision=decision,
         verdicts=verdict_words(),
         next_event=schedule.next_event(board.pilot.waves, state.settings.clock()),
     )

@@ -93,6 +93,19 @@ CONCERN_ROUTES = [
     Route("POST", _K + "/{kid}/acceptance", "concerns.accept", data=(("rationale", "R"),)),
 ]
 
+_D = "/staff/pilots/{slug}/decisions"
+DECISION_ROUTES = [
+    Route("GET", _D, "decisions.view"),
+    Route("GET", _D + "/new", "decisions.record"),
+    Route("GET", _D + "/{did}", "decisions.view"),
+    Route(
+        "POST",
+        _D,
+        "decisions.record",
+        data=(("run_id", "{run}"), ("outcome", "go"), ("current", "{did}")),
+    ),
+]
+
 
 ROUTES = [
     Route("GET", "/staff/pilots", None, pilot_scoped=False),
@@ -189,6 +202,7 @@ ROUTES = [
     Route("GET", "/staff/pilots/{slug}/outreach/messages/{mid}/message.eml", "outreach"),
     Route("POST", "/staff/pilots/{slug}/contacts/{cid}/delete", "outreach"),
     *CONCERN_ROUTES,
+    *DECISION_ROUTES,
     Route("POST", "/staff/users", "users.manage", pilot_scoped=False, data=(("email", "n"),)),
     *QUESTIONNAIRE_ROUTES,
     Route("POST", "/staff/tokens", "tokens", pilot_scoped=False, data=(("name", "script"),)),
@@ -240,12 +254,36 @@ def _objects(site: StaffSite, slug: str) -> dict[str, str]:
             "mid": str(mid),
             "kid": str(kid),
             "wave": "pre",
+            "pilot_id": str(pilot["id"]),
         }
 
     ids = site.run(seed)
     run = write_run_folder(site.reports_dir / slug, "20261101-090000-abcd")
+
+    async def decide(engine: object) -> int:
+        from survey_server.services.accounts import StaffAccount
+        from survey_server.services.decisions import record_decision, run_evidence
+
+        pilot_id = int(ids["pilot_id"])
+        evidence = await run_evidence(engine, pilot_id, slug, site.reports_dir, run.name)  # type: ignore[arg-type]
+        from survey_server.staff_tables import StaffUser
+
+        found = await StaffUser.select(StaffUser.id).where(StaffUser.role == "executive").first()
+        executive = StaffAccount(found["id"], "executive@example.org", "executive")
+        return await record_decision(
+            engine,  # type: ignore[arg-type]
+            executive,
+            pilot_id,
+            evidence,
+            outcome="extend",
+            conditions="",
+            current="",
+        )
+
+    did = site.run(decide)
     return {
         **ids,
+        "did": str(did),
         "run": run.name,
         "file": "report.html",
         "item_id": "prod_3",
@@ -333,6 +371,7 @@ def test_matrix_covers_every_staff_route(staff_site: StaffSite) -> None:
             .replace("{message_id:int}", "{mid}")
             .replace("{wave:str}", "{wave}")
             .replace("{concern_id:int}", "{kid}")
+            .replace("{decision_id:int}", "{did}")
         )
         for method in route.methods - {"HEAD", "OPTIONS"}:  # type: ignore[attr-defined]
             if (method, normalised) not in {
