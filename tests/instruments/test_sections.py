@@ -152,7 +152,9 @@ def test_xlsform_round_trip_keeps_section_titles(tmp_path: Path) -> None:
     assert result.warnings == []
     warnings: list[str] = []
     xform = convert(str(form), warnings=warnings).xform
+    assert warnings == []
     assert "Sus herramientas de trabajo" in xform  # the group's label in Spanish
+    assert "Sobre el portátil" in xform  # its hint
 
 
 GROUPED_FORM: dict[str, list[list[object]]] = {
