@@ -17,6 +17,7 @@ from piccolo.columns import (
     UUID,
     BigInt,
     Boolean,
+    DoublePrecision,
     ForeignKey,
     Integer,
     Text,
@@ -45,6 +46,10 @@ class Pilot(Table, tablename="pilot"):
     contact = Text(default="")
     #: Bumped when a draft questionnaire is put in use before the first wave (m0008).
     instrument_revision = Integer(default=0)
+    #: Non-inferiority margin in scale points (None: the evaluation's default) (m0011).
+    margin = DoublePrecision(null=True, default=None)
+    #: The margin was changed once the follow-up wave had answers: reports flag it.
+    margin_changed_after_data = Boolean(default=False)
 
 
 class Wave(Table, tablename="wave"):

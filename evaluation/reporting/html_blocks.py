@@ -401,6 +401,14 @@ def methods_block(result: EvaluationResult, parameters: Mapping[str, Any], lang:
         if result.margin is None
         else m("methods.margin_value", margin=result.margin)
     )
+    info = result.margin_info
+    if result.margin is not None and info is not None and info.source == "pilot":
+        margin = m("methods.margin_pilot", margin=margin)
+    changed = (
+        f"<p><strong>{e(m('methods.margin_changed'))}</strong></p>"
+        if info is not None and info.changed_after_data
+        else ""
+    )
     design = m(
         "methods.design",
         design=m(f"methods.design_{summary['design']}"),
@@ -412,6 +420,7 @@ def methods_block(result: EvaluationResult, parameters: Mapping[str, Any], lang:
     responses = m("methods.responses", rows=inputs.get("rows", "?"))
     return f"""<div class="pk small">
 <p>{e(design)}</p>
+{changed}
 <table><tbody>{methods}</tbody></table>
 <h3>{e(m("methods.parameters"))}</h3>
 <table><tbody>{params}</tbody></table>

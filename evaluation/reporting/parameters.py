@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluation.engine import MARGIN_SOURCES
 from evaluation.reporting.i18n import report_languages
 from pilotkit.errors import PilotkitError
 
@@ -38,6 +39,7 @@ def check_report_parameters(
     concerns_path: str = "",
     alpha: float = 0.05,
     margin: float | None = None,
+    margin_source: str = "analyst",
     min_respondents_per_wave: int = 10,
     reliability_threshold: float = 0.70,
     attrition_amber: float = 0.20,
@@ -63,6 +65,10 @@ def check_report_parameters(
         raise ReportParameterError(f"alpha must be between 0 and 0.5, not {alpha}")
     if margin is not None and not (margin > 0 and margin != float("inf")):
         raise ReportParameterError(f"margin must be positive (scale points), not {margin}")
+    if margin_source not in MARGIN_SOURCES:
+        raise ReportParameterError(
+            f"margin_source must be {' or '.join(MARGIN_SOURCES)}, not {margin_source!r}"
+        )
     if min_respondents_per_wave < 1:
         raise ReportParameterError(
             f"min_respondents_per_wave must be 1 or more, not {min_respondents_per_wave}"

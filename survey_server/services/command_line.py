@@ -15,17 +15,28 @@ from survey_server.database import write_transaction
 from survey_server.services import audit
 from survey_server.services.audit import COMMAND_LINE
 from survey_server.services.invitations import Invitation, invite
+from survey_server.services.pilot_margin import (
+    MarginSetting,
+    parse_margin,
+    pilot_scale,
+    set_margin,
+)
 from survey_server.services.pilots import PilotSummary, create_pilot, get_pilot, set_wave_status
 from survey_server.services.waves import WaveInfo
+from survey_server.tables import Pilot
 
 T = TypeVar("T")
 
 
 async def create_pilot_audited(
-    engine: Engine, *, slug: str, instrument: Instrument, **options: Any
+    engine: Engine, *, slug: str, instrument: Instrument, margin: str = "", **options: Any
 ) -> PilotSummary:
+    """Create the pilot; `margin` (scale points, empty: the default) is checked first."""
+    margin_value = parse_margin(margin, pilot_scale(instrument))
     async with write_transaction(engine):
         pilot = await create_pilot(engine, slug=slug, instrument=instrument, **options)
+        if margin_value is not None:
+            await Pilot.update({Pilot.margin: margin_value}).where(Pilot.id == pilot.id)
         await audit.record(
             COMMAND_LINE,
             "pilot.create",
@@ -37,9 +48,16 @@ async def create_pilot_audited(
                 "name": pilot.name,
                 "instrument": f"{pilot.instrument_id} v{pilot.instrument_version}",
                 "anonymous": pilot.anonymous,
+                **({"margin": f"{margin_value:g} points"} if margin_value is not None else {}),
             },
         )
     return pilot
+
+
+async def set_margin_audited(engine: Engine, slug: str, margin: str) -> tuple[MarginSetting, bool]:
+    """Set the pilot's margin (empty: the default), audited as the staff page does."""
+    pilot = await get_pilot(engine, slug)
+    return await set_margin(engine, COMMAND_LINE, pilot.id, margin)
 
 
 async def set_wave_status_audited(engine: Engine, slug: str, wave: str, status: str) -> WaveInfo:

@@ -21,7 +21,7 @@ from survey_server.services.concerns_export import export_concerns
 from survey_server.services.export import export_responses
 from survey_server.services.notes_export import export_notes
 from survey_server.services.pilots import frozen_instrument, get_pilot
-from survey_server.tables import Participant
+from survey_server.tables import Participant, Pilot
 
 if TYPE_CHECKING:
     from evaluation.reporting.runner import ReportRequest
@@ -43,6 +43,10 @@ class PilotInputs:
     notes: Path | None = None
     #: the concern register, or None when the pilot has no concerns
     concerns: Path | None = None
+    #: the pilot's margin in scale points (None: the default) and whether it was changed
+    #: once the follow-up wave had answers (`services.pilot_margin`)
+    margin: float | None = None
+    margin_changed_after_data: bool = False
 
 
 async def invited_count(engine: Engine, slug: str) -> int:
@@ -79,6 +83,11 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
     has_notes = await export_notes(engine, slug, notes_path) > 0
     concerns_path = folder / f"{slug}-concerns.csv"
     has_concerns = await export_concerns(engine, slug, concerns_path) > 0
+    margin = (
+        await Pilot.select(Pilot.margin, Pilot.margin_changed_after_data)
+        .where(Pilot.id == pilot.id)
+        .first()
+    ) or {"margin": None, "margin_changed_after_data": False}
     return PilotInputs(
         slug=slug,
         name=pilot.name,
@@ -89,6 +98,8 @@ async def export_pilot_inputs(engine: Engine, slug: str, folder: Path) -> PilotI
         rows=rows,
         notes=notes_path if has_notes else None,
         concerns=concerns_path if has_concerns else None,
+        margin=None if margin["margin"] is None else float(margin["margin"]),
+        margin_changed_after_data=bool(margin["margin_changed_after_data"]),
     )
 
 
@@ -103,8 +114,11 @@ def pilot_report_request(
     pdf: bool = False,
     pilot_url: str = "",
 ) -> ReportRequest:
-    """The report run of exported pilot files: its name and participation counts filled in,
-    and the link back to the pilot's page when the server runs it (`pilot_url`)."""
+    """The report run of exported pilot files: its name, participation counts and margin
+    filled in, and the link back to the pilot's page when the server runs it (`pilot_url`).
+
+    A margin given as an override (`-p margin M`) is the analyst's and replaces the
+    pilot's setting together with its flag."""
     from evaluation.reporting.runner import ReportRequest
 
     defaults = {
@@ -112,6 +126,11 @@ def pilot_report_request(
         "invited": str(inputs.invited),
         "invited_by_wave": inputs.invited_by_wave,
     }
+    if "margin" not in overrides:
+        defaults["margin_changed_after_data"] = str(inputs.margin_changed_after_data).lower()
+        if inputs.margin is not None:
+            defaults["margin"] = repr(inputs.margin)
+            defaults["margin_source"] = "pilot"
     if pilot_url:
         defaults["pilot_url"] = pilot_url
     register = concerns or inputs.concerns

@@ -11,6 +11,7 @@ from survey_server.web.staff_auth import AUTH_HANDLERS, require_session
 from survey_server.web.staff_concerns import CONCERN_HANDLERS
 from survey_server.web.staff_decisions import DECISION_HANDLERS
 from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
+from survey_server.web.staff_margin import MARGIN_HANDLERS
 from survey_server.web.staff_outreach import OUTREACH_HANDLERS
 from survey_server.web.staff_pilots import PILOT_HANDLERS
 from survey_server.web.staff_questionnaires import QUESTIONNAIRE_HANDLERS
@@ -25,6 +26,7 @@ def staff_router() -> Router:
         route_handlers=[
             *AUTH_HANDLERS,
             *PILOT_HANDLERS,
+            *MARGIN_HANDLERS,
             *QUESTIONNAIRE_HANDLERS,
             *SCHEDULE_HANDLERS,
             *REPORT_HANDLERS,

@@ -14,7 +14,14 @@ from pilotkit.csv_cells import SafeCSVWriter
 from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import best_language, language_name
 from survey_server.inputs import MAX_ECHOED, whole_number
-from survey_server.services import accounts, decisions, report_jobs, schedule, staff_pilots
+from survey_server.services import (
+    accounts,
+    decisions,
+    pilot_margin,
+    report_jobs,
+    schedule,
+    staff_pilots,
+)
 from survey_server.services import invitation_sheet as sheets
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import list_sessions
@@ -193,6 +200,7 @@ async def _pilot_page(
         decision=decision,
         verdicts=verdict_words(),
         next_event=schedule.next_event(board.pilot.waves, state.settings.clock()),
+        margin=await pilot_margin.margin_setting(state.engine, pilot_id),
     )
 
 
