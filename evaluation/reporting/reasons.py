@@ -209,6 +209,14 @@ def _new_rule_text(finding: Finding, label: str, labels: Mapping[str, str], m: M
         else:
             change = m("reasons.item_change_mean", pre_mean=v["pre_mean"], post_mean=v["post_mean"])
         return m("reasons.item_declined", item=v["item"], change=change, p_adjusted=v["p_adjusted"])
+    if rule == "margin_changed_after_data":
+        margin = v.get("margin")
+        return m(
+            "reasons.margin_changed_after_data",
+            margin=m("reasons.margin_changed_default")
+            if margin is None
+            else m("reasons.margin_changed_value", margin=margin),
+        )
     return m(f"reasons.{rule}", **v)
 
 

@@ -4,17 +4,29 @@ follow-up wave has answers flagged; on both engines."""
 
 from __future__ import annotations
 
+import html
+import json
+import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar.testing import TestClient
 
-from survey_server.services.audit import read_log
-from survey_server.services.report_inputs import PilotInputs, pilot_report_request
+from pilotkit.demo.builder import build_linked_pilot
+from pilotkit.demo.scenarios import CRM_SCENARIO
+from pilotkit.instruments import load_instrument_file
+from survey_server.app import create_app
+from survey_server.services.accounts import add_member
+from survey_server.services.audit import COMMAND_LINE, read_log
 from survey_server.services.pilots import set_wave_status
+from survey_server.services.report_inputs import PilotInputs, pilot_report_request
+from survey_server.settings import Settings
 from survey_server.tables import Pilot
-from tests.staff.conftest import StaffSite, csrf_of
+from tests.staff.conftest import PILOT_CORE, StaffSite, csrf_of
 
 
 def _stored(site: StaffSite, slug: str = "alpha") -> dict[str, Any]:
@@ -205,3 +217,64 @@ def test_a_report_run_receives_the_pilots_margin_unless_the_analyst_gives_one() 
     assert analyst.overrides["margin"] == "0.5"
     assert "margin_source" not in analyst.overrides
     assert "margin_changed_after_data" not in analyst.overrides
+
+
+@pytest.fixture
+def report_site(database_url: str, tmp_path: Path) -> Iterator[StaffSite]:
+    """A server with its report worker and a CRM-like pilot answered in both waves."""
+    settings = Settings(
+        database_url=database_url,
+        base_url="http://testserver",
+        reports_dir=tmp_path / "reports",
+        report_worker=True,
+        report_kernels=1,
+    )
+    with TestClient(app=create_app(settings)) as client:
+        site = StaffSite(database_url, client)
+        site.user("manager@example.org", "manager")
+        instrument = load_instrument_file(PILOT_CORE)
+        scenario = replace(CRM_SCENARIO, participants=24)
+        site.run(
+            lambda e: build_linked_pilot(
+                e, slug="crm", name="CRM pilot", instrument=instrument, scenario=scenario
+            )
+        )
+        site.run(lambda e: add_member(e, "crm", "manager@example.org", COMMAND_LINE))
+        yield site
+
+
+@pytest.mark.slow
+def test_a_server_report_uses_the_pilots_margin_and_says_it_was_changed_after_data(
+    report_site: StaffSite,
+) -> None:
+    manager = report_site.browser("manager@example.org")
+    assert _post(manager, "0.3", slug="crm").status_code == 303  # the post wave has answers
+    assert _stored(report_site, "crm") == {"margin": 0.3, "flag": True}
+    csrf = csrf_of(manager.get("/staff/pilots/crm/reports").text)
+    started = manager.post(
+        "/staff/pilots/crm/reports",
+        data={"csrf_token": csrf, "language": "es", "alpha": "0.05"},
+        follow_redirects=False,
+    )
+    assert started.status_code == 303, started.text
+    run_id = started.headers["location"].rsplit("#run-", 1)[1]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        job = manager.get("/staff/pilots/crm/reports/progress").json()["jobs"][0]
+        if job["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.5)
+    assert job["status"] == "succeeded", job
+
+    folder = report_site.reports_dir / "crm" / run_id
+    parameters = json.loads((folder / "parameters.json").read_text())["readiness_report.ipynb"]
+    assert parameters["margin"] == 0.3
+    assert parameters["margin_source"] == "pilot"
+    assert parameters["margin_changed_after_data"] is True
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["margin"] == 0.3 and summary["margin_source"] == "pilot"
+    assert summary["margin_changed_after_data"] is True
+    assert all(d["margin"] == 0.3 for d in summary["dimensions"])
+    report = html.unescape((folder / "report.html").read_text(encoding="utf-8"))
+    assert "El margen (0,3 puntos) se cambió después de que llegaran respuestas" in report
+    assert "margen: 0,3 puntos, el valor fijado para el piloto." in report

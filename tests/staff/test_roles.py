@@ -66,6 +66,8 @@ QUESTIONNAIRE_ROUTES = [
         "pilot.manage",
         data=(("closes_pre", "2099-01-01"),),
     ),
+    Route("GET", "/staff/pilots/{slug}/margin", "pilot.manage"),
+    Route("POST", "/staff/pilots/{slug}/margin", "pilot.manage", data=(("margin", "0.3"),)),
     Route("GET", "/staff/pilots/{slug}/results", "results.view"),
     Route("GET", "/staff/pilots/{slug}/results/responses.csv", "results.download"),
     Route("GET", "/staff/pilots/{slug}/results/responses.parquet", "results.download"),
