@@ -40,6 +40,7 @@ class MarginFieldError(InvalidFieldsError):
 class MarginSetting:
     """The pilot's margin as its staff page shows it."""
 
+    slug: str
     value: float | None  # None: the default
     default: float | None  # the default on the pilot's scale (None: no scale)
     scale_min: int | None
@@ -135,6 +136,7 @@ async def margin_setting(engine: Engine, pilot_id: int) -> MarginSetting:
     scale = pilot_scale(await frozen_instrument(engine, row["slug"]))
     wave, answered = await _follow_up(pilot_id)
     return MarginSetting(
+        slug=row["slug"],
         value=None if row["margin"] is None else float(row["margin"]),
         default=default_margin(*scale) if scale else None,
         scale_min=scale[0] if scale else None,
@@ -175,8 +177,10 @@ async def set_margin(
             "pilot",
             pilot_id,
             pilot=pilot_id,
-            before={"margin": _shown(before.value, before.default)},
+            # the slug names the pilot in the audit log; the margin is what changed
+            before={"slug": before.slug, "margin": _shown(before.value, before.default)},
             after={
+                "slug": before.slug,
                 "margin": _shown(value, before.default),
                 # said only when it happened: such a change is flagged in every report
                 **(

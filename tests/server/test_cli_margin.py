@@ -39,7 +39,7 @@ def test_margin_from_the_command_line(database_url: str) -> None:
     assert "margin set to 0.5 points" in changed.stdout and "note:" not in changed.stdout
     entry = next(e for e in _entries(database_url) if e["action"] == "pilot.margin")
     assert entry["actor_email"] == "command line"
-    assert (entry["before"], entry["after"]) == ({"margin": "0.3 points"}, {"margin": "0.5 points"})
+    assert (entry["before"]["margin"], entry["after"]["margin"]) == ("0.3 points", "0.5 points")
 
     back = _cli(database_url, "pilots", "margin", "p", "--default")
     assert "margin set to the default, 0.25 points" in back.stdout

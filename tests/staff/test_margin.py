@@ -103,14 +103,16 @@ def test_everyone_sees_the_default_and_only_managers_and_admins_change_it(
     assert _stored(team) == {"margin": None, "flag": False}
 
     entries = _margin_entries(team)  # newest first
-    assert [(e["actor_email"], e["before"], e["after"]) for e in entries] == [
-        ("admin@example.org", {"margin": "0.5 points"}, {"margin": "default (0.25 points)"}),
-        ("admin@example.org", {"margin": "0.3 points"}, {"margin": "0.5 points"}),
-        ("manager@example.org", {"margin": "default (0.25 points)"}, {"margin": "0.3 points"}),
+    assert [(e["actor_email"], e["before"]["margin"], e["after"]["margin"]) for e in entries] == [
+        ("admin@example.org", "0.5 points", "default (0.25 points)"),
+        ("admin@example.org", "0.3 points", "0.5 points"),
+        ("manager@example.org", "default (0.25 points)", "0.3 points"),
     ]
+    assert all(e["before"]["slug"] == e["after"]["slug"] == "alpha" for e in entries)
     # the audit page reads it as old -> new
     audit_page = admin.get("/staff/audit").text
-    assert "pilot.margin" in audit_page and "0.3 points" in audit_page
+    assert "pilot.margin" in audit_page and "pilot alpha" in audit_page
+    assert "0.3 points" in audit_page and "0.5 points" in audit_page
 
 
 @pytest.mark.parametrize(
@@ -161,8 +163,9 @@ def test_a_change_once_the_follow_up_has_answers_is_flagged_and_audited(
     assert _post(manager, "0.4").status_code == 303
     assert _stored(team) == {"margin": 0.4, "flag": True}
     latest = _margin_entries(team)[0]
-    assert latest["before"] == {"margin": "0.3 points"}
+    assert latest["before"] == {"slug": "alpha", "margin": "0.3 points"}
     assert latest["after"] == {
+        "slug": "alpha",
         "margin": "0.4 points",
         "changed_after_data": True,
         "follow_up_answers": "post: 1",
