@@ -6,6 +6,7 @@ None of them says whether a token other than the caller's exists.
 from __future__ import annotations
 
 from pilotkit.errors import PilotkitError
+from survey_server.i18n.lazy import lazy_gettext, lazy_join
 
 
 class ServiceError(PilotkitError):
@@ -73,7 +74,9 @@ class InvalidFieldsError(InvalidInputError):
         self.errors = errors
         self.code = code
         shown = list(errors.items())[:20]
-        super().__init__("; ".join(f"{k}: {v}" for k, v in shown))
+        # TRANSLATORS: a field's name as the form calls it, then what is wrong with it
+        parts = [lazy_gettext("%(field)s: %(problem)s", field=k, problem=v) for k, v in shown]
+        super().__init__(lazy_join(parts))
 
 
 class MalformedBodyError(ServiceError):

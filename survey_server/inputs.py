@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from survey_server.errors import InvalidFieldsError
+from survey_server.i18n.lazy import Count, lazy_gettext
 
 MAX_DIGITS = 9
 MAX_ID = 999_999_999  # a row id in a query or form field (fits every INTEGER column)
@@ -25,7 +26,7 @@ MAX_ECHOED = 10_000  # characters of a refused field a form shows back
 MAX_JSON_DEPTH = 32
 MAX_LISTED_ERRORS = 20
 NUL = "\x00"
-NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
+NUL_MESSAGE = lazy_gettext("must not contain the NUL character (\\u0000)")
 MORE_ERRORS_KEY = "…"
 
 
@@ -40,7 +41,9 @@ def whole_number(text: str | None, field: str, *, low: int, high: int) -> int:
         number = int(raw)
         if low <= number <= high:
             return number
-    raise InvalidFieldsError({field: f"enter a whole number from {low} to {high}"})
+    raise InvalidFieldsError(
+        {field: lazy_gettext("enter a whole number from %(low)s to %(high)s", low=low, high=high)}
+    )
 
 
 def optional_whole_number(text: str | None, field: str, *, low: int, high: int) -> int | None:
@@ -62,7 +65,11 @@ def whole_number_or(text: str | None, default: int, *, high: int) -> int:
 def too_long(fields: Mapping[str, tuple[str, int]]) -> dict[str, str]:
     """The fields (name: (text, limit)) longer than their limit, with the message."""
     return {
-        name: f"must be at most {limit:,} characters (this one has {len(text):,})"
+        name: lazy_gettext(
+            "must be at most %(limit)s characters (this one has %(length)s)",
+            limit=Count(limit),
+            length=Count(len(text)),
+        )
         for name, (text, limit) in fields.items()
         if len(text) > limit
     }
@@ -115,5 +122,5 @@ def bounded(errors: Mapping[str, str], limit: int = MAX_LISTED_ERRORS) -> dict[s
     if len(errors) <= limit:
         return dict(errors)
     shown = dict(list(errors.items())[:limit])
-    shown[MORE_ERRORS_KEY] = f"and {len(errors) - limit} more"
+    shown[MORE_ERRORS_KEY] = lazy_gettext("and %(count)s more", count=Count(len(errors) - limit))
     return shown

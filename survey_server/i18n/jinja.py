@@ -6,7 +6,8 @@ being rendered. A participant page names it (`ui_lang` in its context); a staff 
 in the language its Accept-Language header prefers among those whose catalog is complete
 (English otherwise). Texts use new-style placeholders (`_("Hello %(name)s", name=...)`),
 escaped like any other value; `ngettext` picks the plural form by CLDR's rules for the
-language and passes the count as `num`.
+language and passes the count as `num`. A text built in Python and marked with
+`lazy_gettext` (an error message, a field error) is translated when it is printed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from survey_server.i18n.gettext_catalogs import (
     translations,
     ui_languages,
 )
+from survey_server.i18n.lazy import in_language
 from survey_server.i18n.staff import staff_language
 
 SCOPE_KEY = "pilotkit.ui_lang"
@@ -72,6 +74,13 @@ def _ngettext(ctx: Context, singular: str, plural: str, num: int, /, **variables
 @pass_context
 def _pgettext(ctx: Context, context: str, message: str, /, **variables: Any) -> str:
     return _finish(ctx, _translations(ctx).pgettext(context, message), variables)
+
+
+@pass_context
+def _finalize(ctx: Context, value: Any) -> Any:
+    """Every value a template prints: a text built in Python (`LazyText`: an error, a
+    title) is shown in the page's language."""
+    return in_language(value, page_language(ctx), str(ctx.get("ui_register") or "formal"))
 
 
 @pass_context
@@ -137,6 +146,7 @@ def _format_moment(ctx: Context, value: Any) -> str:
 def install(environment: Environment) -> None:
     """Add the i18n extension (for `{% trans %}` and extraction) and the per-page callables."""
     environment.add_extension("jinja2.ext.i18n")
+    environment.finalize = _finalize
     environment.globals.update(
         _=_gettext,
         gettext=_gettext,

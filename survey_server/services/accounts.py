@@ -20,6 +20,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError, ServiceError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.audit import Actor
 from survey_server.services.roles import ROLES
@@ -76,11 +77,21 @@ def normalise_email(email: str) -> str:
 
 def check_password(password: str, email: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInputError(
+            lazy_gettext(
+                "the password must have at least %(minimum)s characters",
+                minimum=MIN_PASSWORD_LENGTH,
+            )
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInputError(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+        raise InvalidInputError(
+            lazy_gettext(
+                "the password must have at most %(limit)s characters",
+                limit=MAX_PASSWORD_LENGTH,
+            )
+        )
     if password.strip().lower() == normalise_email(email):
-        raise InvalidInputError("the password must not be the e-mail address")
+        raise InvalidInputError(lazy_gettext("the password must not be the e-mail address"))
 
 
 async def hash_password(password: str) -> str:
@@ -106,16 +117,27 @@ async def create_user(
 ) -> StaffAccount:
     email = normalise_email(email)
     if len(email) > MAX_EMAIL_LENGTH:
-        raise InvalidInputError(f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters")
+        raise InvalidInputError(
+            lazy_gettext(
+                "an e-mail address has at most %(limit)s characters",
+                limit=MAX_EMAIL_LENGTH,
+            )
+        )
     if not _EMAIL_SHAPE.match(email):
-        raise InvalidInputError(f"'{email}' is not an e-mail address")
+        raise InvalidInputError(lazy_gettext("'%(email)s' is not an e-mail address", email=email))
     if role not in ROLES:
-        raise InvalidInputError(f"role '{role}' is not one of {', '.join(ROLES)}")
+        raise InvalidInputError(
+            lazy_gettext(
+                "role '%(role)s' is not one of %(value)s", role=role, value=", ".join(ROLES)
+            )
+        )
     check_password(password, email)
     password_hash = await hash_password(password)
     async with write_transaction(engine):
         if await StaffUser.exists().where(StaffUser.email == email):
-            raise InvalidInputError(f"an account for '{email}' already exists")
+            raise InvalidInputError(
+                lazy_gettext("an account for '%(email)s' already exists", email=email)
+            )
         rows = await StaffUser.insert(
             StaffUser(
                 email=email,
@@ -146,7 +168,7 @@ async def get_user(engine: Engine, user_id: int) -> StaffAccount:
         .first()
     )
     if row is None:
-        raise NotFoundError("no such user")
+        raise NotFoundError(lazy_gettext("no such user"))
     return _account(row)
 
 
@@ -157,7 +179,7 @@ async def set_user_active(engine: Engine, user_id: int, active: bool, actor: Act
 
     user = await get_user(engine, user_id)
     if user.id == actor.id and not active:
-        raise InvalidInputError("you cannot deactivate your own account")
+        raise InvalidInputError(lazy_gettext("you cannot deactivate your own account"))
     async with write_transaction(engine):
         await StaffUser.update({StaffUser.active: active}).where(StaffUser.id == user_id)
         if not active:
@@ -206,8 +228,11 @@ async def _count_attempt(engine: Engine, email: str, address: str) -> None:
             minutes = THROTTLE_WINDOW_S // 60
             # Raising rolls the attempt back: a refused attempt does not extend the wait.
             raise ThrottledError(
-                f"too many failed sign-ins; wait {minutes} minutes and try again, "
-                "or ask an administrator to reset your password",
+                lazy_gettext(
+                    "too many failed sign-ins; wait %(minutes)s minutes and try again, or ask an "
+                    "administrator to reset your password",
+                    minutes=minutes,
+                ),
                 retry_after=THROTTLE_WINDOW_S,
             )
 
@@ -220,7 +245,7 @@ async def authenticate(engine: Engine, email: str, password: str, address: str) 
     row = await StaffUser.select().where(StaffUser.email == email).first()
     valid = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
     if row is None or not valid or not row["active"]:
-        raise SignInError("the e-mail address or the password is not right")
+        raise SignInError(lazy_gettext("the e-mail address or the password is not right"))
     async with write_transaction(engine):
         await LoginFailure.delete().where(LoginFailure.email == email)
     return _account(row)
@@ -235,7 +260,7 @@ async def change_password(
 
     row = await StaffUser.select(StaffUser.password_hash).where(StaffUser.id == user.id).first()
     if row is None or not await _verify(row["password_hash"], current):
-        raise InvalidInputError("the current password is not right")
+        raise InvalidInputError(lazy_gettext("the current password is not right"))
     check_password(new, user.email)
     new_hash = await hash_password(new)
     async with write_transaction(engine):
@@ -272,9 +297,11 @@ async def pilot_id_for(user: StaffAccount, slug: str, permission: str) -> int:
     row = await Pilot.select(Pilot.id).where(Pilot.slug == slug).first()
     visible = await visible_pilot_ids(user)
     if row is None or (visible is not None and row["id"] not in visible):
-        raise NotFoundError(f"no pilot with slug '{slug}'")
+        raise NotFoundError(lazy_gettext("no pilot with slug '%(slug)s'", slug=slug))
     if not allowed(user.role, permission):
-        raise PermissionDeniedError(f"your role ({user.role}) cannot do this")
+        raise PermissionDeniedError(
+            lazy_gettext("your role (%(role)s) cannot do this", role=user.role)
+        )
     return row["id"]
 
 
@@ -282,7 +309,9 @@ def require(user: StaffAccount, permission: str) -> None:
     from survey_server.services.roles import allowed
 
     if not allowed(user.role, permission):
-        raise PermissionDeniedError(f"your role ({user.role}) cannot do this")
+        raise PermissionDeniedError(
+            lazy_gettext("your role (%(role)s) cannot do this", role=user.role)
+        )
 
 
 async def add_member(engine: Engine, slug: str, email: str, actor: Actor) -> None:
@@ -290,9 +319,11 @@ async def add_member(engine: Engine, slug: str, email: str, actor: Actor) -> Non
     pilot = await Pilot.select(Pilot.id).where(Pilot.slug == slug).first()
     user = await StaffUser.select(StaffUser.id).where(StaffUser.email == email).first()
     if pilot is None:
-        raise NotFoundError(f"no pilot with slug '{slug}'")
+        raise NotFoundError(lazy_gettext("no pilot with slug '%(slug)s'", slug=slug))
     if user is None:
-        raise InvalidInputError(f"no account for '{email}'; create it first")
+        raise InvalidInputError(
+            lazy_gettext("no account for '%(email)s'; create it first", email=email)
+        )
     async with write_transaction(engine):
         if await Membership.exists().where(
             (Membership.user == user["id"]) & (Membership.pilot == pilot["id"])
@@ -317,7 +348,7 @@ async def remove_member(engine: Engine, pilot_id: int, user_id: int, actor: Acto
             .returning(Membership.id)
         )
         if not deleted:
-            raise NotFoundError("no such member")
+            raise NotFoundError(lazy_gettext("no such member"))
         await audit.record(
             actor,
             "membership.remove",

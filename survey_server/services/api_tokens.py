@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount, require
 from survey_server.staff_tables import ApiToken
@@ -40,7 +41,9 @@ async def create_token(engine: Engine, user: StaffAccount, name: str) -> str:
     require(user, "tokens")
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidInputError("name the token (at most 100 characters), e.g. 'weekly export'")
+        raise InvalidInputError(
+            lazy_gettext("name the token (at most 100 characters), e.g. 'weekly export'")
+        )
     token = PREFIX + secrets.token_urlsafe(32)
     async with write_transaction(engine):
         rows = await ApiToken.insert(
@@ -77,7 +80,7 @@ async def revoke_token(engine: Engine, user: StaffAccount, token_id: int) -> Non
             .returning(ApiToken.id)
         )
         if not rows:
-            raise NotFoundError("no such token")
+            raise NotFoundError(lazy_gettext("no such token"))
         await audit.record(
             user.actor, "token.revoke", "api_token", token_id, after={"revoked": True}
         )

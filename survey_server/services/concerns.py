@@ -26,6 +26,7 @@ from piccolo.querystring import QueryString
 from survey_server.concern_tables import Concern
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount
 from survey_server.services.pilots import frozen_instrument
@@ -81,7 +82,7 @@ async def get_concern(engine: Engine, pilot_id: int, concern_id: int) -> dict[st
         .first()
     )
     if row is None:
-        raise NotFoundError("no such concern in this pilot")
+        raise NotFoundError(lazy_gettext("no such concern in this pilot"))
     return row
 
 
@@ -298,27 +299,32 @@ async def check_manual(engine: Engine, pilot_id: int, data: ConcernInput) -> Con
     instrument = await frozen_instrument(engine, str(slug))
     title, quote, quote_item = data.title.strip(), data.quote.strip(), data.quote_item.strip()
     if not title:
-        errors["title"] = "Say in a sentence what the concern is."
+        errors["title"] = lazy_gettext("Say in a sentence what the concern is.")
     elif len(title) > MAX_TITLE:
-        errors["title"] = f"Keep the concern under {MAX_TITLE} characters."
+        errors["title"] = lazy_gettext(
+            "Keep the concern under %(limit)s characters.", limit=MAX_TITLE
+        )
     if data.severity not in SEVERITIES:
-        errors["severity"] = "Choose major or blocker."
+        errors["severity"] = lazy_gettext("Choose major or blocker.")
     known = {d.id for d in instrument.dimensions}
     if data.dimension and data.dimension not in known:
-        errors["dimension"] = "Choose an area of the questionnaire, or none."
+        errors["dimension"] = lazy_gettext("Choose an area of the questionnaire, or none.")
     if quote:
         text_items = {i.id for i in instrument.items if i.type == "text"}
         if len(quote) > MAX_TEXT:
-            errors["quote"] = f"Keep the quote under {MAX_TEXT} characters."
+            errors["quote"] = lazy_gettext(
+                "Keep the quote under %(limit)s characters.", limit=MAX_TEXT
+            )
         elif quote_item not in text_items:
-            errors["quote_item"] = "Choose the open-text question the quote answers."
+            errors["quote_item"] = lazy_gettext("Choose the open-text question the quote answers.")
         elif await _answer_count(engine, pilot_id, quote_item) < MIN_GROUP:
-            errors["quote"] = (
-                f"Fewer than {MIN_GROUP} people answered this question: a quote could point "
-                "at one of them. Describe the concern in your own words instead."
+            errors["quote"] = lazy_gettext(
+                "Fewer than %(minimum)s people answered this question: a quote could point at one "
+                "of them. Describe the concern in your own words instead.",
+                minimum=MIN_GROUP,
             )
         elif {w.lower() for w in _WORD.findall(quote)} & await _name_words(engine, pilot_id):
-            errors["quote"] = "The quote contains a name. Leave names out of quotes."
+            errors["quote"] = lazy_gettext("The quote contains a name. Leave names out of quotes.")
     if errors:
         raise ConcernFieldsError(errors)
     return ConcernInput(title, data.severity, data.dimension, quote, quote_item if quote else "")
@@ -356,7 +362,11 @@ async def _step(
         current = await get_concern(engine, pilot_id, concern_id)
         if current["status"] not in allowed_from:
             raise ConflictError(
-                f"this concern is {current['status']}: it cannot be {action.split('.')[-1]} now"
+                lazy_gettext(
+                    "this concern is %(current)s: it cannot be %(action)s now",
+                    current=current["status"],
+                    action=action.split(".")[-1],
+                )
             )
         columns = {getattr(Concern, key): value for key, value in changes.items()}
         columns[Concern.updated_at] = _now()
@@ -379,7 +389,7 @@ def _text(errors: dict[str, str], name: str, value: str, message: str) -> str:
     if not value:
         errors[name] = message
     elif len(value) > MAX_TEXT:
-        errors[name] = f"Keep it under {MAX_TEXT} characters."
+        errors[name] = lazy_gettext("Keep it under %(limit)s characters.", limit=MAX_TEXT)
     return value
 
 
@@ -410,11 +420,11 @@ async def plan_action(
     errors: dict[str, str] = {}
     owner_email = await _member_email(pilot_id, owner)
     if owner_email is None:
-        errors["owner"] = "Enter the e-mail of a staff member of this pilot."
+        errors["owner"] = lazy_gettext("Enter the e-mail of a staff member of this pilot.")
     try:
         date.fromisoformat(due_on)
     except ValueError:
-        errors["due_on"] = "Enter the due date as YYYY-MM-DD."
+        errors["due_on"] = lazy_gettext("Enter the due date as YYYY-MM-DD.")
     plan = _text(errors, "plan", plan, "Say what will be done.")
     if errors:
         raise ConcernFieldsError(errors)
@@ -434,11 +444,11 @@ async def _pilot_note(pilot_id: int, note: str, errors: dict[str, str], name: st
     if not note.strip():
         return None
     if not note.strip().isdigit():
-        errors[name] = "Choose a note of this pilot's sessions."
+        errors[name] = lazy_gettext("Choose a note of this pilot's sessions.")
         return None
     row = await Note.select(Note.id, Note.session.pilot).where(Note.id == int(note)).first()  # type: ignore[attr-defined]
     if row is None or row["session.pilot"] != pilot_id:
-        errors[name] = "Choose a note of this pilot's sessions."
+        errors[name] = lazy_gettext("Choose a note of this pilot's sessions.")
         return None
     return int(note)
 
@@ -458,10 +468,12 @@ async def record_mitigation(
     mitigation = _text(errors, "mitigation", mitigation, "Say what was done.")
     evidence = evidence.strip()
     if len(evidence) > MAX_TEXT:
-        errors["evidence"] = f"Keep it under {MAX_TEXT} characters."
+        errors["evidence"] = lazy_gettext("Keep it under %(limit)s characters.", limit=MAX_TEXT)
     note_id = await _pilot_note(pilot_id, evidence_note, errors, "evidence_note")
     if not evidence and note_id is None and "evidence_note" not in errors:
-        errors["evidence"] = "Give the evidence: a text, a link, or a follow-up session's note."
+        errors["evidence"] = lazy_gettext(
+            "Give the evidence: a text, a link, or a follow-up session's note."
+        )
     if errors:
         raise ConcernFieldsError(errors)
     await _step(
@@ -492,7 +504,9 @@ async def verify(
     """mitigated → verified, by someone other than the owner of the action."""
     current = await get_concern(engine, pilot_id, concern_id)
     if current["owner_email"] == user.email.lower():
-        raise ConflictError("you own this concern's action: someone else verifies the mitigation")
+        raise ConflictError(
+            lazy_gettext("you own this concern's action: someone else verifies the mitigation")
+        )
     errors: dict[str, str] = {}
     verification = _text(errors, "verification", verification, "Say how it was verified.")
     note_id = await _pilot_note(pilot_id, evidence_note, errors, "evidence_note")

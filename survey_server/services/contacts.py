@@ -26,6 +26,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.outreach_tables import Contact, Outbox
 from survey_server.services import audit
 from survey_server.services.audit import Actor
@@ -65,7 +66,7 @@ async def pilot_facts(pilot_id: int) -> PilotFacts:
         .first()
     )
     if row is None:
-        raise NotFoundError("no such pilot")
+        raise NotFoundError(lazy_gettext("no such pilot"))
     instrument = row["instrument"]
     if isinstance(instrument, str):
         instrument = msgspec.json.decode(instrument)
@@ -83,13 +84,15 @@ def check_address(raw: str) -> str:
     """The normalised address, or InvalidInputError saying what is wrong with it."""
     text = raw.strip()
     if not text:
-        raise InvalidInputError("the e-mail address is empty")
+        raise InvalidInputError(lazy_gettext("the e-mail address is empty"))
     if len(text) > 320:
-        raise InvalidInputError("the e-mail address is longer than 320 characters")
+        raise InvalidInputError(lazy_gettext("the e-mail address is longer than 320 characters"))
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise InvalidInputError(f"'{text}' is not an e-mail address: {exc}") from None
+        raise InvalidInputError(
+            lazy_gettext("'%(text)s' is not an e-mail address: %(exc)s", text=text, exc=exc)
+        ) from None
 
 
 def clean_name(raw: str) -> str:
@@ -167,16 +170,19 @@ def read_contacts_csv(data: bytes) -> list[list[str]]:
     """The rows of an uploaded CSV (UTF-8; comma, semicolon or tab separated)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInputError(
-            f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: split it"
+            lazy_gettext(
+                "the file is larger than %(value)s MB: split it",
+                value=MAX_UPLOAD_BYTES // (1024 * 1024),
+            )
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInputError(
-            "the file is not UTF-8 text: save it as 'CSV UTF-8' and upload it again"
+            lazy_gettext("the file is not UTF-8 text: save it as 'CSV UTF-8' and upload it again")
         ) from None
     if "\x00" in text:
-        raise InvalidInputError("the file is not a CSV text file")
+        raise InvalidInputError(lazy_gettext("the file is not a CSV text file"))
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -187,13 +193,17 @@ def read_contacts_csv(data: bytes) -> list[list[str]]:
             row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)
         ]
     except csv.Error as exc:
-        raise InvalidInputError(f"the file could not be read as CSV: {exc}") from None
+        raise InvalidInputError(
+            lazy_gettext("the file could not be read as CSV: %(exc)s", exc=exc)
+        ) from None
 
 
 def _entries(rows: list[list[str]], facts: PilotFacts, report: ImportReport) -> list[_Entry]:
     """Valid rows, duplicates within the file merged into their first occurrence."""
     if not rows:
-        raise InvalidInputError("the file has no rows: one e-mail address per row is needed")
+        raise InvalidInputError(
+            lazy_gettext("the file has no rows: one e-mail address per row is needed")
+        )
     positions, header = _columns(rows[0])
     body = rows[1:] if header else rows
     first_row = 2 if header else 1
@@ -261,8 +271,13 @@ async def _store(
             report.note(entry.row, f"{entry.email}: {detail}")
         if len(existing) + len(fresh) > MAX_CONTACTS:
             raise InvalidInputError(
-                f"a pilot has at most {MAX_CONTACTS} contacts; it has {len(existing)} and this "
-                f"adds {len(fresh)}"
+                lazy_gettext(
+                    "a pilot has at most %(limit)s contacts; it has %(length)s and this adds "
+                    "%(length2)s",
+                    limit=MAX_CONTACTS,
+                    length=len(existing),
+                    length2=len(fresh),
+                )
             )
         created = datetime.fromtimestamp(now, UTC)
         for start in range(0, len(fresh), 500):
@@ -366,7 +381,7 @@ async def delete_contact(engine: Engine, actor: Actor, pilot_id: int, contact_id
             .returning(Contact.id)
         )
         if not deleted:
-            raise NotFoundError("no such contact in this pilot")
+            raise NotFoundError(lazy_gettext("no such contact in this pilot"))
         await audit.record(actor, "contact.delete", "contact", contact_id, pilot=pilot_id)
 
 
@@ -468,7 +483,7 @@ async def opt_out_target(engine: Engine, token: str) -> OptOutTarget:
         .first()
     )
     if row is None:
-        raise NotFoundError("unknown opt-out link")
+        raise NotFoundError(lazy_gettext("unknown opt-out link"))
     facts = await pilot_facts(row["pilot"])
     return OptOutTarget(
         pilot_name=facts.name,
@@ -488,7 +503,7 @@ async def opt_out(engine: Engine, token: str) -> OptOutTarget:
             .first()
         )
         if row is None:
-            raise NotFoundError("unknown opt-out link")
+            raise NotFoundError(lazy_gettext("unknown opt-out link"))
         if row["status"] != "opted_out":
             await Contact.update(
                 {

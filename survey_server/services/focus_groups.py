@@ -12,6 +12,7 @@ from piccolo.engine.base import Engine
 from pilotkit.instruments import Instrument
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.inputs import whole_number
 from survey_server.services import audit, concerns
 from survey_server.services.accounts import StaffAccount
@@ -56,7 +57,7 @@ class NoteInput:
 async def _instrument_for(pilot_id: int) -> Instrument:
     row = await Pilot.select(Pilot.slug).where(Pilot.id == pilot_id).first()
     if row is None:
-        raise NotFoundError("no such pilot")
+        raise NotFoundError(lazy_gettext("no such pilot"))
     return await frozen_instrument(Pilot._meta.db, row["slug"])
 
 
@@ -89,16 +90,19 @@ async def create_session(
     try:
         date.fromisoformat(held_on)
     except ValueError:
-        errors["held_on"] = "Enter the date as YYYY-MM-DD."
+        errors["held_on"] = lazy_gettext("Enter the date as YYYY-MM-DD.")
     if kind not in KINDS:
-        errors["kind"] = "Choose focus group, interview or small group."
+        errors["kind"] = lazy_gettext("Choose focus group, interview or small group.")
     try:
         count = whole_number(attendees, "attendees", low=1, high=MAX_ATTENDEES)
     except InvalidFieldsError:
         count = 0
-        errors["attendees"] = f"Enter a whole number of attendees between 1 and {MAX_ATTENDEES}."
+        errors["attendees"] = lazy_gettext(
+            "Enter a whole number of attendees between 1 and %(limit)s.",
+            limit=MAX_ATTENDEES,
+        )
     if not facilitator.strip() or len(facilitator) > 200:
-        errors["facilitator"] = "Enter who facilitated (at most 200 characters)."
+        errors["facilitator"] = lazy_gettext("Enter who facilitated (at most 200 characters).")
     if errors:
         raise NoteFieldsError(errors)
     async with write_transaction(engine):
@@ -132,7 +136,7 @@ async def get_session(engine: Engine, pilot_id: int, session_id: int) -> Session
         .first()
     )
     if row is None:
-        raise NotFoundError("no such session in this pilot")
+        raise NotFoundError(lazy_gettext("no such session in this pilot"))
     return _session_info(row, await Note.count().where(Note.session == session_id))
 
 
@@ -149,21 +153,25 @@ def check_note(note: NoteInput, instrument: Instrument) -> NoteInput:
     known = {d.id for d in instrument.dimensions}
     dimensions = [d for d in dict.fromkeys(note.dimensions) if d]
     if not note.text.strip():
-        errors["text"] = "Write what was said or observed."
+        errors["text"] = lazy_gettext("Write what was said or observed.")
     elif len(note.text) > MAX_TEXT:
-        errors["text"] = f"Keep the note under {MAX_TEXT} characters."
+        errors["text"] = lazy_gettext("Keep the note under %(limit)s characters.", limit=MAX_TEXT)
     if not dimensions:
-        errors["dimensions"] = "Tick at least one dimension."
+        errors["dimensions"] = lazy_gettext("Tick at least one dimension.")
     elif unknown := [d for d in dimensions if d not in known]:
-        errors["dimensions"] = f"Unknown dimension(s): {', '.join(unknown)}."
+        errors["dimensions"] = lazy_gettext(
+            "Unknown dimension(s): %(value)s.", value=", ".join(unknown)
+        )
     # Either may be left for later ("not yet coded"): nothing is preselected, so a note
     # never counts as "no concern" because nobody chose; see `is_coded`.
     if note.sentiment and note.sentiment not in SENTIMENTS:
-        errors["sentiment"] = "Choose a sentiment."
+        errors["sentiment"] = lazy_gettext("Choose a sentiment.")
     if note.severity and note.severity not in SEVERITIES:
-        errors["severity"] = "Choose a concern severity."
+        errors["severity"] = lazy_gettext("Choose a concern severity.")
     if len(note.quote) > MAX_TEXT or len(note.follow_up) > MAX_TEXT:
-        errors["quote"] = f"Keep the quote and follow-up under {MAX_TEXT} characters."
+        errors["quote"] = lazy_gettext(
+            "Keep the quote and follow-up under %(limit)s characters.", limit=MAX_TEXT
+        )
     if errors:
         raise NoteFieldsError(errors)
     return NoteInput(
@@ -244,7 +252,7 @@ async def get_note(engine: Engine, pilot_id: int, session_id: int, note_id: int)
     await get_session(engine, pilot_id, session_id)
     row = await Note.select().where((Note.id == note_id) & (Note.session == session_id)).first()
     if row is None:
-        raise NotFoundError("no such note in this session")
+        raise NotFoundError(lazy_gettext("no such note in this session"))
     return _note_row(row)
 
 

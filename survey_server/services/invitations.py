@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services.invitation_codes import attach_codes, code_token, unused_codes
 from survey_server.services.pilots import get_pilot
 from survey_server.services.tokens import hash_token, new_pseudonym, new_token
@@ -45,7 +46,13 @@ async def invite(
     installation's key) each link also gets a short code to type at `/c`.
     """
     if count < 1 or count > MAX_INVITATIONS:
-        raise InvalidInputError(f"--count must be between 1 and {MAX_INVITATIONS}, not {count}")
+        raise InvalidInputError(
+            lazy_gettext(
+                "--count must be between 1 and %(limit)s, not %(count)s",
+                limit=MAX_INVITATIONS,
+                count=count,
+            )
+        )
     pilot = await get_pilot(engine, slug)
     wave_id: int | None = None
     wave_name = ""
@@ -53,26 +60,44 @@ async def invite(
         match = next((w for w in pilot.waves if w.name == wave), None)
         if match is None:
             names = ", ".join(w.name for w in pilot.waves)
-            raise NotFoundError(f"pilot '{slug}' has no wave '{wave}' (waves: {names})")
+            raise NotFoundError(
+                lazy_gettext(
+                    "pilot '%(slug)s' has no wave '%(wave)s' (waves: %(names)s)",
+                    slug=slug,
+                    wave=wave,
+                    names=names,
+                )
+            )
         wave_id, wave_name = match.id, match.name
         if pilot.anonymous and match.state() == "closed":
             raise ConflictError(
-                f"wave '{wave}' of pilot '{slug}' is closed: its links could not answer; "
-                "open it again first, or issue links for another wave"
+                lazy_gettext(
+                    "wave '%(wave)s' of pilot '%(slug)s' is closed: its links could not answer; "
+                    "open it again first, or issue links for another wave",
+                    wave=wave,
+                    slug=slug,
+                )
             )
     elif pilot.anonymous:
         open_waves = [w for w in pilot.waves if w.state() == "open"]
         if len(open_waves) != 1:
             raise InvalidInputError(
-                f"pilot '{slug}' is anonymous: links are per wave, and "
-                f"{len(open_waves)} waves are open; name one with --wave"
+                lazy_gettext(
+                    "pilot '%(slug)s' is anonymous: links are per wave, and %(length)s waves are "
+                    "open; name one with --wave",
+                    slug=slug,
+                    length=len(open_waves),
+                )
             )
         wave_id, wave_name = open_waves[0].id, open_waves[0].name
     if not pilot.anonymous:
         wave_id, wave_name = None, ""
         if pilot.waves and all(w.state() == "closed" for w in pilot.waves):
             raise ConflictError(
-                f"every wave of pilot '{slug}' is closed: new links could not answer"
+                lazy_gettext(
+                    "every wave of pilot '%(slug)s' is closed: new links could not answer",
+                    slug=slug,
+                )
             )
     now = datetime.now(UTC)
     async with write_transaction(engine):

@@ -24,6 +24,7 @@ from piccolo.engine.base import Engine
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError
 from survey_server.i18n import Translator
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.outreach_tables import MailTemplate
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount
@@ -68,22 +69,26 @@ def check_template(subject: str, body: str) -> dict[str, str]:
     """Problems of a template, by field (empty when it can be saved)."""
     errors: dict[str, str] = {}
     if not subject.strip():
-        errors["subject"] = "Write a subject."
+        errors["subject"] = lazy_gettext("Write a subject.")
     elif len(subject) > MAX_SUBJECT:
-        errors["subject"] = f"Use at most {MAX_SUBJECT} characters."
+        errors["subject"] = lazy_gettext("Use at most %(limit)s characters.", limit=MAX_SUBJECT)
     elif "\n" in subject or "\r" in subject:
-        errors["subject"] = "The subject is one line."
+        errors["subject"] = lazy_gettext("The subject is one line.")
     if len(body) > MAX_BODY:
-        errors["body"] = f"Use at most {MAX_BODY} characters."
+        errors["body"] = lazy_gettext("Use at most %(limit)s characters.", limit=MAX_BODY)
     elif "{link}" not in body:
-        errors["body"] = "The text must contain {link}: the participant's link to the form."
+        errors["body"] = lazy_gettext(
+            "The text must contain {link}: the participant's link to the form."
+        )
     for name, text in (("subject", subject), ("body", body)):
         unknown = unknown_placeholders(text)
         if unknown and name not in errors:
             known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-            errors[name] = f"Unknown placeholder {{{unknown[0]}}}: use {known}."
+            errors[name] = lazy_gettext(
+                "Unknown placeholder {%(unknown)s}: use %(known)s.", unknown=unknown[0], known=known
+            )
     if "\x00" in subject + body:
-        errors["body"] = "The text contains a NUL character."
+        errors["body"] = lazy_gettext("The text contains a NUL character.")
     return errors
 
 
@@ -173,9 +178,13 @@ async def save_template(
     """Store the pilot's wording of one kind and language (TemplateFieldsError if wrong)."""
     facts = await pilot_facts(pilot_id)
     if kind not in KINDS:
-        raise InvalidInputError(f"a template is an invitation or a reminder, not '{kind}'")
+        raise InvalidInputError(
+            lazy_gettext("a template is an invitation or a reminder, not '%(kind)s'", kind=kind)
+        )
     if language not in facts.languages:
-        raise InvalidInputError(f"the questionnaire has no language '{language}'")
+        raise InvalidInputError(
+            lazy_gettext("the questionnaire has no language '%(language)s'", language=language)
+        )
     body = body.replace("\r\n", "\n")
     subject = subject.strip()
     errors = check_template(subject, body)
@@ -241,7 +250,12 @@ async def set_pilot_contact(engine: Engine, user: StaffAccount, pilot_id: int, c
     """Who participants may ask about the survey (shown in every message as {contact})."""
     value = clean_name(contact)[:MAX_CONTACT] if contact else ""
     if len(contact.strip()) > MAX_CONTACT:
-        raise InvalidInputError(f"the pilot's contact: use at most {MAX_CONTACT} characters")
+        raise InvalidInputError(
+            lazy_gettext(
+                "the pilot's contact: use at most %(limit)s characters",
+                limit=MAX_CONTACT,
+            )
+        )
     async with write_transaction(engine):
         before = await Pilot.select(Pilot.contact).where(Pilot.id == pilot_id).first()
         await Pilot.update({Pilot.contact: value}).where(Pilot.id == pilot_id)

@@ -29,6 +29,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.mail import new_message_id
 from survey_server.outreach_tables import Outbox, OutreachBatch, ReminderPlan
 from survey_server.services import audit
@@ -85,7 +86,7 @@ async def wave_named(pilot_id: int, name: str) -> WaveInfo:
     for wave in await pilot_waves(pilot_id):
         if wave.name == name:
             return wave
-    raise NotFoundError(f"this pilot has no wave '{name}'")
+    raise NotFoundError(lazy_gettext("this pilot has no wave '%(name)s'", name=name))
 
 
 # -- reminder plans -------------------------------------------------------------------
@@ -133,9 +134,11 @@ async def save_plan(
 ) -> Plan:
     errors: dict[str, str] = {}
     if not 0 <= max_reminders <= MAX_REMINDERS:
-        errors["max_reminders"] = f"Between 0 and {MAX_REMINDERS} reminders."
+        errors["max_reminders"] = lazy_gettext(
+            "Between 0 and %(limit)s reminders.", limit=MAX_REMINDERS
+        )
     if not 1 <= gap_days <= MAX_GAP_DAYS:
-        errors["gap_days"] = f"Between 1 and {MAX_GAP_DAYS} days."
+        errors["gap_days"] = lazy_gettext("Between 1 and %(limit)s days.", limit=MAX_GAP_DAYS)
     if errors:
         raise SendFieldsError(errors)
     wave = await wave_named(pilot_id, wave_name)
@@ -260,7 +263,9 @@ async def plan_batch(
     engine: Engine, pilot_id: int, wave_name: str, kind: str, *, send_at: int, now: int
 ) -> BatchPlan:
     if kind not in KINDS:
-        raise InvalidInputError(f"choose an invitation or a reminder, not '{kind}'")
+        raise InvalidInputError(
+            lazy_gettext("choose an invitation or a reminder, not '%(kind)s'", kind=kind)
+        )
     facts = await pilot_facts(pilot_id)
     wave = await wave_named(pilot_id, wave_name)
     plan = (await plans(engine, pilot_id))[wave.name]
@@ -422,7 +427,9 @@ async def send_batch(
     batch = await plan_batch(engine, pilot_id, wave_name, kind, send_at=when, now=now)
     if previewed_digest != batch.digest:
         raise ConflictError(
-            "the wording changed since the preview was shown: look at the preview again"
+            lazy_gettext(
+                "the wording changed since the preview was shown: look at the preview again"
+            )
         )
     return await queue_batch(
         engine, actor, batch, send_at=when, now=now, sender=sender, link_key=link_key
@@ -742,5 +749,5 @@ async def message(engine: Engine, pilot_id: int, outbox_id: int) -> MessageRow:
     sql = _MESSAGES_SQL.replace("{} {}", '{} AND o."id" = {}', 1)
     rows = await engine.run_querystring(QueryString(sql, pilot_id, outbox_id, 1, 0))
     if not rows:
-        raise NotFoundError("no such message in this pilot")
+        raise NotFoundError(lazy_gettext("no such message in this pilot"))
     return _message_row(rows[0])

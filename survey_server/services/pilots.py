@@ -12,6 +12,7 @@ from piccolo.engine.base import Engine
 from pilotkit.instruments import Instrument
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.inputs import too_long
 from survey_server.services.waves import WaveInfo
 from survey_server.tables import Participant, Pilot, Submission, Wave
@@ -59,13 +60,19 @@ async def create_pilot(
         raise InvalidFieldsError(overlong)
     if not SLUG_SHAPE.match(slug):
         raise InvalidInputError(
-            f"slug '{slug}' must be lowercase letters, digits and '-' (at most 100 characters)"
+            lazy_gettext(
+                "slug '%(slug)s' must be lowercase letters, digits and '-' (at most 100 "
+                "characters)",
+                slug=slug,
+            )
         )
     is_anonymous = instrument.anonymous if anonymous is None else anonymous
     now = datetime.now(UTC)
     async with write_transaction(engine):
         if await Pilot.exists().where(Pilot.slug == slug):
-            raise InvalidInputError(f"a pilot with slug '{slug}' already exists")
+            raise InvalidInputError(
+                lazy_gettext("a pilot with slug '%(slug)s' already exists", slug=slug)
+            )
         inserted = await Pilot.insert(
             Pilot(
                 name=name or instrument.text(instrument.title),
@@ -144,7 +151,7 @@ _SUMMARY_COLUMNS = (
 async def get_pilot(engine: Engine, slug: str) -> PilotSummary:
     row = await Pilot.select(*_SUMMARY_COLUMNS).where(Pilot.slug == slug).first()
     if row is None:
-        raise NotFoundError(f"no pilot with slug '{slug}'")
+        raise NotFoundError(lazy_gettext("no pilot with slug '%(slug)s'", slug=slug))
     return await _summary(row)
 
 
@@ -159,7 +166,7 @@ async def frozen_instrument(engine: Engine, slug: str) -> Instrument:
 
     row = await Pilot.select(Pilot.instrument).where(Pilot.slug == slug).first()
     if row is None:
-        raise NotFoundError(f"no pilot with slug '{slug}'")
+        raise NotFoundError(lazy_gettext("no pilot with slug '%(slug)s'", slug=slug))
     return instrument_from_mapping(msgspec.json.decode(row["instrument"]), f"pilot '{slug}'")
 
 
@@ -170,7 +177,14 @@ async def set_wave_status(engine: Engine, slug: str, wave: str, status: str) -> 
     target = next((w for w in pilot.waves if w.name == wave), None)
     if target is None:
         names = ", ".join(w.name for w in pilot.waves)
-        raise NotFoundError(f"pilot '{slug}' has no wave '{wave}' (waves: {names})")
+        raise NotFoundError(
+            lazy_gettext(
+                "pilot '%(slug)s' has no wave '%(wave)s' (waves: %(names)s)",
+                slug=slug,
+                wave=wave,
+                names=names,
+            )
+        )
     changes: dict = {Wave.status: status}
     if status == "open":
         changes[Wave.opens_at] = None

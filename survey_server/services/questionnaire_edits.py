@@ -18,6 +18,7 @@ from pilotkit.instruments import InstrumentError, available_instruments, load_in
 from pilotkit.instruments.model import ITEM_TYPES
 from pilotkit.instruments.validation import IDENTIFIER, LANGUAGE
 from survey_server.errors import InvalidInputError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services.questionnaire_content import SEED_DIMENSIONS, normalise, page_key
 
 Change = Callable[[dict[str, Any]], dict[str, Any]]
@@ -38,7 +39,9 @@ def _one(fields: Fields, name: str) -> str:
     values = fields.get(name) or [""]
     text = values[0].replace("\r\n", "\n").strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInputError(f"{name}: at most {MAX_TEXT} characters")
+        raise InvalidInputError(
+            lazy_gettext("%(name)s: at most %(limit)s characters", name=name, limit=MAX_TEXT)
+        )
     return text
 
 
@@ -53,10 +56,14 @@ def _number(fields: Fields, name: str, label: str, *, whole: bool) -> float | in
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise InvalidInputError(f"{label}: '{text}' is not a number") from None
+        raise InvalidInputError(
+            lazy_gettext("%(label)s: '%(text)s' is not a number", label=label, text=text)
+        ) from None
     if whole:
         if not value.is_integer():
-            raise InvalidInputError(f"{label}: '{text}' is not a whole number")
+            raise InvalidInputError(
+                lazy_gettext("%(label)s: '%(text)s' is not a whole number", label=label, text=text)
+            )
         return int(value)
     return int(value) if value.is_integer() else value
 
@@ -85,14 +92,20 @@ def start_from_shipped(instrument_id: str) -> Change:
                 raise InvalidInputError(str(exc)) from None
             data = normalise(instrument.to_builtins())
             return lambda _old: data
-    raise InvalidInputError(f"no shipped questionnaire '{instrument_id}'")
+    raise InvalidInputError(
+        lazy_gettext("no shipped questionnaire '%(instrument_id)s'", instrument_id=instrument_id)
+    )
 
 
 def start_from_scratch(title: str, language: str) -> Change:
     if not title:
-        raise InvalidInputError("title: give the questionnaire a title")
+        raise InvalidInputError(lazy_gettext("title: give the questionnaire a title"))
     if not LANGUAGE.match(language):
-        raise InvalidInputError(f"language: '{language}' is not a language code (like en, es)")
+        raise InvalidInputError(
+            lazy_gettext(
+                "language: '%(language)s' is not a language code (like en, es)", language=language
+            )
+        )
 
     def change(old: dict[str, Any]) -> dict[str, Any]:
         scale: dict[str, Any] = {"min": 1, "max": 5}
@@ -126,12 +139,12 @@ def read_upload(
     from pilotkit.instruments.xlsform.sheets import read_sheets
 
     if not content:
-        raise InvalidInputError("file: choose an XLSForm (.xlsx) to upload")
+        raise InvalidInputError(lazy_gettext("file: choose an XLSForm (.xlsx) to upload"))
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInputError("file: an XLSForm of at most 5 MB")
+        raise InvalidInputError(lazy_gettext("file: an XLSForm of at most 5 MB"))
     safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(filename or "form.xlsx").name)
     if not safe_name.lower().endswith(".xlsx"):
-        raise InvalidInputError("file: an XLSForm is an .xlsx workbook")
+        raise InvalidInputError(lazy_gettext("file: an XLSForm is an .xlsx workbook"))
     with tempfile.TemporaryDirectory(prefix="pilotkit-upload-") as folder:
         path = Path(folder) / safe_name
         path.write_bytes(content)
@@ -140,10 +153,14 @@ def read_upload(
             data = reader.instrument()
         except (XLSFormError, InstrumentError) as exc:
             message = str(exc).replace(str(path), safe_name)
-            raise InvalidInputError(f"file: {message}") from None
+            raise InvalidInputError(lazy_gettext("file: %(message)s", message=message)) from None
         except Exception as exc:  # openpyxl on a file that is not a workbook
             raise InvalidInputError(
-                f"file: '{safe_name}' could not be read as an .xlsx workbook ({exc})"
+                lazy_gettext(
+                    "file: '%(safe_name)s' could not be read as an .xlsx workbook (%(exc)s)",
+                    safe_name=safe_name,
+                    exc=exc,
+                )
             ) from None
     return normalise(data), list(reader.warnings)
 
@@ -171,11 +188,17 @@ def details(fields: Fields, languages: list[str]) -> Change:
 def add_language(code: str) -> Change:
     code = code.strip()
     if not LANGUAGE.match(code):
-        raise InvalidInputError(f"language: '{code}' is not a language code (like es, fr, zh-Hant)")
+        raise InvalidInputError(
+            lazy_gettext(
+                "language: '%(code)s' is not a language code (like es, fr, zh-Hant)", code=code
+            )
+        )
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
         if code in data.get("languages", []):
-            raise InvalidInputError(f"language: '{code}' is already a language of it")
+            raise InvalidInputError(
+                lazy_gettext("language: '%(code)s' is already a language of it", code=code)
+            )
         data["languages"] = [*data.get("languages", []), code]
         _seed_labels_in(data, code)
         return data
@@ -197,9 +220,11 @@ def remove_language(code: str) -> Change:
     def change(data: dict[str, Any]) -> dict[str, Any]:
         languages = list(data.get("languages") or [])
         if code not in languages:
-            raise InvalidInputError(f"language: '{code}' is not a language of it")
+            raise InvalidInputError(
+                lazy_gettext("language: '%(code)s' is not a language of it", code=code)
+            )
         if languages[0] == code:
-            raise InvalidInputError("language: the first language cannot be removed")
+            raise InvalidInputError(lazy_gettext("language: the first language cannot be removed"))
         from survey_server.services.questionnaire_content import without_languages
 
         return without_languages(data, {code})
@@ -257,7 +282,11 @@ def _choices(fields: Fields, languages: list[str]) -> list[dict[str, Any]] | Non
         value, sep, label = line.partition("=")
         if not sep:
             raise InvalidInputError(
-                f"choices ({default}), line {number}: write it as 'value = label'"
+                lazy_gettext(
+                    "choices (%(default)s), line %(number)s: write it as 'value = label'",
+                    default=default,
+                    number=number,
+                )
             )
         choice = {"value": value.strip(), "label": {default: label.strip()}}
         rows.append(choice)
@@ -269,8 +298,13 @@ def _choices(fields: Fields, languages: list[str]) -> list[dict[str, Any]] | Non
             value, sep, label = line.partition("=")
             if not sep or value.strip() not in by_value:
                 raise InvalidInputError(
-                    f"choices ({lang}), line {number}: 'value = label' with a value of the "
-                    f"{default} list"
+                    lazy_gettext(
+                        "choices (%(lang)s), line %(number)s: 'value = label' with a value of the "
+                        "%(default)s list",
+                        lang=lang,
+                        number=number,
+                        default=default,
+                    )
                 )
             by_value[value.strip()]["label"][lang] = label.strip()
     return rows or None
@@ -281,14 +315,19 @@ def item_from_fields(fields: Fields, data: dict[str, Any]) -> dict[str, Any]:
     languages = list(data.get("languages") or ["en"])
     item_id = _one(fields, "id")
     if not item_id:
-        raise InvalidInputError("id: give the item an id (letters, digits, _ . -)")
+        raise InvalidInputError(lazy_gettext("id: give the item an id (letters, digits, _ . -)"))
     if not IDENTIFIER.match(item_id):
         raise InvalidInputError(
-            f"id: '{item_id}' must start with a letter and hold only letters, digits, _ . -"
+            lazy_gettext(
+                "id: '%(item_id)s' must start with a letter and hold only letters, digits, _ . -",
+                item_id=item_id,
+            )
         )
     kind = _one(fields, "type")
     if kind not in ITEM_TYPES:
-        raise InvalidInputError(f"type: choose one of {', '.join(ITEM_TYPES)}")
+        raise InvalidInputError(
+            lazy_gettext("type: choose one of %(value)s", value=", ".join(ITEM_TYPES))
+        )
     item: dict[str, Any] = {"id": item_id, "type": kind, "text": _texts(fields, "text", languages)}
     hint = _texts(fields, "hint", languages)
     if any(hint.values()):
@@ -317,7 +356,7 @@ def item_from_fields(fields: Fields, data: dict[str, Any]) -> dict[str, Any]:
         low = _number(fields, "scale_min", "scale from", whole=True)
         high = _number(fields, "scale_max", "scale to", whole=True)
         if low is None or high is None:
-            raise InvalidInputError("scale: give the lowest and highest points")
+            raise InvalidInputError(lazy_gettext("scale: give the lowest and highest points"))
         scale: dict[str, Any] = {"min": low, "max": high}
         labels = {
             lang: [x.strip() for x in _one(fields, f"scale_labels_{lang}").split("\n") if x.strip()]
@@ -343,12 +382,18 @@ def save_item(original_id: str | None, item: dict[str, Any]) -> Change:
         items = list(data.get("items") or [])
         ids = [i.get("id") for i in items]
         if item["id"] != original_id and item["id"] in ids:
-            raise InvalidInputError(f"id: another item is already called '{item['id']}'")
+            raise InvalidInputError(
+                lazy_gettext("id: another item is already called '%(item)s'", item=item["id"])
+            )
         if original_id is None:
             items.append(item)
         else:
             if original_id not in ids:
-                raise InvalidInputError(f"no item '{original_id}' in the questionnaire")
+                raise InvalidInputError(
+                    lazy_gettext(
+                        "no item '%(original_id)s' in the questionnaire", original_id=original_id
+                    )
+                )
             index = ids.index(original_id)
             previous = items[index]
             # what the editor has no field for stays as imported
@@ -372,13 +417,18 @@ def save_item(original_id: str | None, item: dict[str, Any]) -> Change:
 def delete_item(item_id: str, core_ids: set[str]) -> Change:
     if item_id in core_ids:
         raise InvalidInputError(
-            f"'{item_id}' is a core item: it stays so that pilots remain comparable"
+            lazy_gettext(
+                "'%(item_id)s' is a core item: it stays so that pilots remain comparable",
+                item_id=item_id,
+            )
         )
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
         items = [i for i in data.get("items") or [] if i.get("id") != item_id]
         if len(items) == len(data.get("items") or []):
-            raise InvalidInputError(f"no item '{item_id}' in the questionnaire")
+            raise InvalidInputError(
+                lazy_gettext("no item '%(item_id)s' in the questionnaire", item_id=item_id)
+            )
         data["items"] = items
         return data
 
@@ -393,7 +443,9 @@ def reorder(order: list[str]) -> Change:
         by_id = {i.get("id"): i for i in items}
         if sorted(order) != sorted(by_id) or len(order) != len(items):
             raise InvalidInputError(
-                "order: the list must name every item once; reload the page and try again"
+                lazy_gettext(
+                    "order: the list must name every item once; reload the page and try again"
+                )
             )
         data["items"] = [by_id[i] for i in order]
         return data
@@ -406,7 +458,9 @@ def move_item(item_id: str, direction: str) -> Change:
         items = list(data.get("items") or [])
         ids = [i.get("id") for i in items]
         if item_id not in ids:
-            raise InvalidInputError(f"no item '{item_id}' in the questionnaire")
+            raise InvalidInputError(
+                lazy_gettext("no item '%(item_id)s' in the questionnaire", item_id=item_id)
+            )
         index = ids.index(item_id)
         target = index - 1 if direction == "up" else index + 1
         if 0 <= target < len(items):
@@ -430,7 +484,9 @@ def move_section(key: str, direction: str) -> Change:
                 runs.append((k, [item]))
         keys = [k for k, _ in runs]
         if key not in keys:
-            raise InvalidInputError(f"no section '{key}' in the questionnaire")
+            raise InvalidInputError(
+                lazy_gettext("no section '%(key)s' in the questionnaire", key=key)
+            )
         index = keys.index(key)
         target = index - 1 if direction == "up" else index + 1
         if 0 <= target < len(runs):
@@ -444,7 +500,9 @@ def move_section(key: str, direction: str) -> Change:
 def rename_section(old: str, new: str) -> Change:
     if not new or not IDENTIFIER.match(new):
         raise InvalidInputError(
-            "section: a name that starts with a letter and holds only letters, digits, _ . -"
+            lazy_gettext(
+                "section: a name that starts with a letter and holds only letters, digits, _ . -"
+            )
         )
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
@@ -515,7 +573,9 @@ def save_dimension(original_id: str | None, fields: Fields, languages: list[str]
     dim_id = _one(fields, "id")
     if not dim_id or not IDENTIFIER.match(dim_id):
         raise InvalidInputError(
-            "id: a dimension id starts with a letter and holds only letters, digits, _ . -"
+            lazy_gettext(
+                "id: a dimension id starts with a letter and holds only letters, digits, _ . -"
+            )
         )
     label = _texts(fields, "label", languages)
     description = _texts(fields, "description", languages)
@@ -524,7 +584,9 @@ def save_dimension(original_id: str | None, fields: Fields, languages: list[str]
         dims = list(data.get("dimensions") or [])
         ids = [d.get("id") for d in dims]
         if dim_id != original_id and dim_id in ids:
-            raise InvalidInputError(f"id: there is already a dimension '{dim_id}'")
+            raise InvalidInputError(
+                lazy_gettext("id: there is already a dimension '%(dim_id)s'", dim_id=dim_id)
+            )
         entry: dict[str, Any] = {"id": dim_id, "label": label}
         if any(description.values()):
             entry["description"] = description
@@ -544,12 +606,14 @@ def save_dimension(original_id: str | None, fields: Fields, languages: list[str]
 def add_seed_dimension(dim_id: str) -> Change:
     seed = next((d for d in SEED_DIMENSIONS if d["id"] == dim_id), None)
     if seed is None:
-        raise InvalidInputError(f"no seed dimension '{dim_id}'")
+        raise InvalidInputError(lazy_gettext("no seed dimension '%(dim_id)s'", dim_id=dim_id))
 
     def change(data: dict[str, Any]) -> dict[str, Any]:
         dims = list(data.get("dimensions") or [])
         if any(d.get("id") == dim_id for d in dims):
-            raise InvalidInputError(f"the dimension '{dim_id}' is already there")
+            raise InvalidInputError(
+                lazy_gettext("the dimension '%(dim_id)s' is already there", dim_id=dim_id)
+            )
         languages = list(data.get("languages") or ["en"])
         label = {lang: seed["label"].get(lang, "") for lang in languages}
         if not label[languages[0]]:
@@ -566,8 +630,11 @@ def delete_dimension(dim_id: str) -> Change:
         used = [i.get("id") for i in data.get("items") or [] if i.get("dimension") == dim_id]
         if used:
             raise InvalidInputError(
-                f"the dimension '{dim_id}' still has items ({', '.join(map(str, used[:5]))}); "
-                "move them first"
+                lazy_gettext(
+                    "the dimension '%(dim_id)s' still has items (%(value)s); move them first",
+                    dim_id=dim_id,
+                    value=", ".join(map(str, used[:5])),
+                )
             )
         data["dimensions"] = [d for d in data.get("dimensions") or [] if d.get("id") != dim_id]
         return data

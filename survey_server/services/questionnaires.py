@@ -31,6 +31,7 @@ from piccolo.querystring import QueryString
 from pilotkit.instruments import Instrument, available_instruments, load_instrument_file
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.questionnaire_content import (
     Check,
@@ -109,7 +110,7 @@ async def _pilot(engine: Engine, pilot_id: int) -> dict[str, Any]:
         pilot_id,
     )
     if not rows:
-        raise NotFoundError("no such pilot")
+        raise NotFoundError(lazy_gettext("no such pilot"))
     return rows[0]
 
 
@@ -412,13 +413,18 @@ async def put_in_use(
     """Put the draft version n+1 in use for the waves still to come (frozen at once)."""
     current = await load(engine, pilot_id, now)
     if not current.draft or not current.started:
-        raise ConflictError("there is no new version to put in use")
+        raise ConflictError(lazy_gettext("there is no new version to put in use"))
     if current.check.instrument is None:
         raise InvalidInputError(
-            f"the draft has {len(current.check.problems)} problem(s); fix them first"
+            lazy_gettext(
+                "the draft has %(length)s problem(s); fix them first",
+                length=len(current.check.problems),
+            )
         )
     if await open_wave_now(engine, pilot_id, now):
-        raise ConflictError("a wave is open: a new version can be put in use only between waves")
+        raise ConflictError(
+            lazy_gettext("a wave is open: a new version can be put in use only between waves")
+        )
     flagged = [c.item_id for c in current.changes if c.scored and c.kind == "reworded"]
     if flagged and not accept_reworded:
         raise InvalidInputError(
@@ -436,7 +442,9 @@ async def put_in_use(
         rows = await _versions(engine, pilot_id)
         latest = rows[-1]
         if latest["number"] != current.number or latest["frozen_at"] is not None:
-            raise ConflictError("the questionnaire changed meanwhile; look at it again")
+            raise ConflictError(
+                lazy_gettext("the questionnaire changed meanwhile; look at it again")
+            )
         await engine.run_querystring(
             QueryString(
                 'UPDATE "questionnaire_version" SET "instrument" = {}, "frozen_at" = {}, '
@@ -474,7 +482,9 @@ async def version_data(engine: Engine, pilot_id: int, number: int) -> dict[str, 
         number,
     )
     if not rows:
-        raise NotFoundError(f"no version {number} of this questionnaire")
+        raise NotFoundError(
+            lazy_gettext("no version %(number)s of this questionnaire", number=number)
+        )
     return normalise(_decode(rows[0]["instrument"]))
 
 
@@ -483,7 +493,10 @@ def exportable(data: dict[str, Any]) -> Instrument:
     result = check(data)
     if result.instrument is None:
         raise InvalidInputError(
-            f"the questionnaire has {len(result.problems)} problem(s); fix them before exporting it"
+            lazy_gettext(
+                "the questionnaire has %(length)s problem(s); fix them before exporting it",
+                length=len(result.problems),
+            )
         )
     return result.instrument
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from survey_server.errors import NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 
 #: Files of a run that staff may open, and their media types.
 SERVED_FILES: dict[str, str] = {
@@ -99,8 +100,8 @@ def read_run_folders(pilot_folder: Path) -> list[RunFolder]:
 def run_file(reports_root: Path, slug: str, run_id: str, name: str) -> Path:
     """The path of one servable file of a run, or NotFoundError."""
     if name not in SERVED_FILES or not _RUN_ID.match(run_id) or not _RUN_ID.match(slug):
-        raise NotFoundError("no such report file")
+        raise NotFoundError(lazy_gettext("no such report file"))
     path = reports_root / slug / run_id / name
     if not path.is_file():
-        raise NotFoundError("no such report file")
+        raise NotFoundError(lazy_gettext("no such report file"))
     return path

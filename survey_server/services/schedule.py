@@ -19,6 +19,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.questionnaires import freeze_in_use
 from survey_server.tables import Wave
@@ -119,7 +120,11 @@ def parse_moment(value: str, field: str, *, end_of_day: bool = False) -> datetim
         day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInputError(
-            f"{field}: '{value}' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM)"
+            lazy_gettext(
+                "%(field)s: '%(value)s' is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM)",
+                field=field,
+                value=value,
+            )
         ) from None
     return datetime.combine(day, day_time.max if end_of_day else day_time.min, tzinfo=UTC)
 
@@ -135,7 +140,7 @@ async def set_dates(
     """Change a wave's dates (audited). A closed wave keeps its dates; an open one takes
     only a closing date."""
     if opens_at and closes_at and closes_at <= opens_at:
-        raise InvalidInputError(f"{wave} closes: must be after it opens")
+        raise InvalidInputError(lazy_gettext("%(wave)s closes: must be after it opens", wave=wave))
     async with write_transaction(engine):
         rows = await engine.run_querystring(
             QueryString(
@@ -146,11 +151,15 @@ async def set_dates(
             )
         )
         if not rows:
-            raise NotFoundError(f"this pilot has no wave '{wave}'")
+            raise NotFoundError(lazy_gettext("this pilot has no wave '%(wave)s'", wave=wave))
         row = rows[0]
         before = {"opens_at": _text(row["opens_at"]), "closes_at": _text(row["closes_at"])}
         if row["status"] == "closed":
-            raise ConflictError(f"the {wave} wave is closed; open it again to change its dates")
+            raise ConflictError(
+                lazy_gettext(
+                    "the %(wave)s wave is closed; open it again to change its dates", wave=wave
+                )
+            )
         if row["status"] == "open":
             opens_at = _when(row["opens_at"])
         await Wave.update({Wave.opens_at: opens_at, Wave.closes_at: closes_at}).where(

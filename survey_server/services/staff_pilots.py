@@ -25,6 +25,7 @@ from piccolo.querystring import QueryString
 from pilotkit.instruments import Instrument, available_instruments, load_instrument_file
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount, visible_pilot_ids
 from survey_server.services.invitation_codes import (
@@ -83,7 +84,12 @@ def _instrument(instrument_id: str) -> Instrument:
             continue
         if instrument.id == instrument_id:
             return instrument
-    raise InvalidInputError(f"no instrument '{instrument_id}' in the instruments folder")
+    raise InvalidInputError(
+        lazy_gettext(
+            "no instrument '%(instrument_id)s' in the instruments folder",
+            instrument_id=instrument_id,
+        )
+    )
 
 
 async def pilots_for(engine: Engine, user: StaffAccount) -> list[PilotSummary]:
@@ -102,7 +108,11 @@ def _day(value: str, field: str, end: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise InvalidInputError(f"{field}: '{value}' is not a date (YYYY-MM-DD)") from None
+        raise InvalidInputError(
+            lazy_gettext(
+                "%(field)s: '%(value)s' is not a date (YYYY-MM-DD)", field=field, value=value
+            )
+        ) from None
     return datetime.combine(day, day_time.max if end else day_time.min, tzinfo=UTC)
 
 
@@ -126,7 +136,9 @@ async def create_pilot_as(
         opens_at = _day(opens, f"{wave} opens")
         closes_at = _day(closes, f"{wave} closes", end=True)
         if opens_at and closes_at and closes_at <= opens_at:
-            raise InvalidInputError(f"{wave} closes: must be after the day it opens")
+            raise InvalidInputError(
+                lazy_gettext("%(wave)s closes: must be after the day it opens", wave=wave)
+            )
         schedule[wave] = (opens_at, closes_at)
     async with write_transaction(engine):
         pilot = await create_pilot(
@@ -166,7 +178,9 @@ async def change_wave(
     engine: Engine, user: StaffAccount, slug: str, wave: str, status: str
 ) -> None:
     if status not in ("open", "closed"):
-        raise InvalidInputError(f"a wave can be opened or closed, not '{status}'")
+        raise InvalidInputError(
+            lazy_gettext("a wave can be opened or closed, not '%(status)s'", status=status)
+        )
     pilot = await get_pilot(engine, slug)
     before = next((w for w in pilot.waves if w.name == wave), None)
     async with write_transaction(engine):
@@ -237,7 +251,13 @@ async def issue_links(
     whoever hands out the cards cannot tie a person to an exported `participant_id`.
     """
     if count < 1 or count > MAX_BATCH:
-        raise InvalidInputError(f"number of links: between 1 and {MAX_BATCH}, not {count}")
+        raise InvalidInputError(
+            lazy_gettext(
+                "number of links: between 1 and %(limit)s, not %(count)s",
+                limit=MAX_BATCH,
+                count=count,
+            )
+        )
     pilot = await get_pilot(engine, slug)
     key = secrets.token_urlsafe(24)
     async with write_transaction(engine):
@@ -291,15 +311,19 @@ async def batch_links(engine: Engine, user: StaffAccount, pilot_id: int, key: st
     )
     if row is None:
         raise NotFoundError(
-            "these links are no longer available (they are kept for one hour after issuing); "
-            "reissue the links you still need"
+            lazy_gettext(
+                "these links are no longer available (they are kept for one hour after issuing); "
+                "reissue the links you still need"
+            )
         )
     stored = row["links"]
     if isinstance(stored, str):
         stored = msgspec.json.decode(stored)
     opened = unseal(key.encode(), _SEALED_LINKS, stored) if isinstance(stored, str) else None
     if opened is None:
-        raise NotFoundError("these links cannot be read; reissue the links you still need")
+        raise NotFoundError(
+            lazy_gettext("these links cannot be read; reissue the links you still need")
+        )
     return [Link(*row) for row in msgspec.json.decode(opened)]
 
 
@@ -317,8 +341,10 @@ async def reissue_link(
     anonymous = await Pilot.select(Pilot.anonymous).where(Pilot.id == pilot_id).first()
     if anonymous is not None and anonymous["anonymous"]:
         raise ConflictError(
-            "links of an anonymous pilot cannot be reissued by participant id; "
-            "issue a new link instead"
+            lazy_gettext(
+                "links of an anonymous pilot cannot be reissued by participant id; "
+                "issue a new link instead"
+            )
         )
     participant_id = participant_id.strip()
     row = (
@@ -328,8 +354,11 @@ async def reissue_link(
     )
     if row is None:
         raise NotFoundError(
-            f"participant id: no participant '{participant_id}' in this pilot; "
-            "copy the id from the links file or the list of those who have not answered"
+            lazy_gettext(
+                "participant id: no participant '%(participant_id)s' in this pilot; copy the id "
+                "from the links file or the list of those who have not answered",
+                participant_id=participant_id,
+            )
         )
     key = secrets.token_urlsafe(24)
     wave = row["wave.name"] or ""
@@ -433,7 +462,7 @@ async def dashboard(engine: Engine, pilot_id: int, *, with_names: bool) -> Dashb
     """Response figures per wave; `with_names` adds who has not answered (linked pilots)."""
     slug_row = await Pilot.select(Pilot.slug).where(Pilot.id == pilot_id).first()
     if slug_row is None:
-        raise NotFoundError("no such pilot")
+        raise NotFoundError(lazy_gettext("no such pilot"))
     pilot = await get_pilot(engine, slug_row["slug"])
     started_rows = await engine.run_querystring(QueryString(_STARTED_SQL, pilot_id))
     drafted = {r["wave"]: r["n"] for r in started_rows}

@@ -16,6 +16,7 @@ from piccolo.engine.base import Engine
 
 from survey_server.database import write_transaction
 from survey_server.errors import NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.tokens import hash_token, new_token
 from survey_server.tables import Participant, Submission, Wave
@@ -33,7 +34,7 @@ async def create_test_link(
     """A new test link for `wave`; the URL is shown once (only its hash is kept)."""
     row = await Wave.select(Wave.id).where((Wave.pilot == pilot_id) & (Wave.name == wave)).first()
     if row is None:
-        raise NotFoundError(f"this pilot has no wave '{wave}'")
+        raise NotFoundError(lazy_gettext("this pilot has no wave '%(wave)s'", wave=wave))
     token = new_token()
     pseudonym = "test-" + secrets.token_hex(3)
     async with write_transaction(engine):

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 
 from survey_server.errors import InvalidFieldsError, MalformedBodyError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.inputs import (
     MAX_ID,
     MAX_JSON_DEPTH,
@@ -30,7 +31,7 @@ async def refuse_hostile_input(request: Request) -> None:
     for value in request.path_params.values():
         # an id no row can have: the database's integers stop far earlier than Python's
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
-            raise NotFoundError("there is nothing at this address")
+            raise NotFoundError(lazy_gettext("there is nothing at this address"))
     problems = fields_with_nul(request.query_params.multi_items())
     problems |= fields_with_nul(request.path_params.items())
     if request.method in _WITH_BODY:
@@ -46,7 +47,10 @@ async def _body_problems(request: Request) -> dict[str, str]:
             return json_problems(await request.body())
         except JsonTooDeepError:
             raise MalformedBodyError(
-                f"the JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+                lazy_gettext(
+                    "the JSON body is nested too deeply (at most %(limit)s levels)",
+                    limit=MAX_JSON_DEPTH,
+                )
             ) from None
     if content_type == RequestEncodingType.URL_ENCODED:
         body = await request.body()

@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
+from survey_server.i18n.lazy import as_sentence
 from survey_server.inputs import MAX_ID, optional_whole_number
 from survey_server.services import accounts, api_tokens, audit, audit_view
 from survey_server.services.roles import ROLES
@@ -59,7 +60,7 @@ async def create_user(request: Request, state: State, session: SignedIn) -> Resp
         )
     except InvalidInputError as exc:
         return await _users_page(
-            state, session, values=values, error=exc.message.capitalize() + ".", status=422
+            state, session, values=values, error=as_sentence(exc.message), status=422
         )
     return await _users_page(state, session, created=user.email)
 
@@ -130,9 +131,7 @@ async def create_token(request: Request, state: State, session: SignedIn) -> Tem
     try:
         token = await api_tokens.create_token(state.engine, session.user, field(form, "name"))
     except InvalidInputError as exc:
-        return await _tokens_page(
-            state, session, error=exc.message[:1].upper() + exc.message[1:] + ".", status=422
-        )
+        return await _tokens_page(state, session, error=as_sentence(exc.message), status=422)
     return await _tokens_page(state, session, new_token=token)
 
 

@@ -20,6 +20,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
+from survey_server.i18n.lazy import as_sentence, lazy_gettext
 from survey_server.services import accounts, staff_sessions
 from survey_server.services.accounts import SignInError, ThrottledError
 from survey_server.services.roles import allowed
@@ -177,15 +178,13 @@ async def sign_in(request: Request, state: State) -> Response:
     try:
         user = await accounts.authenticate(state.engine, email, password, client_address(request))
     except ThrottledError as exc:
-        response = _sign_in_page(
-            request, error=exc.message.capitalize() + ".", email=email, status=429
-        )
+        response = _sign_in_page(request, error=as_sentence(exc.message), email=email, status=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except SignInError as exc:
         return _sign_in_page(
             request,
-            error=exc.message.capitalize() + ".",
+            error=as_sentence(exc.message),
             email=email,
             status=401,
             next_url=next_url,
@@ -227,7 +226,7 @@ async def change_password(request: Request, state: State, session: SignedIn) -> 
     repeat = form.get("repeat", [""])[0]
     errors: dict[str, str] = {}
     if new != repeat:
-        errors["repeat"] = "The two new passwords are not the same."
+        errors["repeat"] = lazy_gettext("The two new passwords are not the same.")
     else:
         try:
             await accounts.change_password(
@@ -235,7 +234,7 @@ async def change_password(request: Request, state: State, session: SignedIn) -> 
             )
         except InvalidInputError as exc:
             key = "current" if "current" in exc.message else "new"
-            errors[key] = exc.message.capitalize() + "."
+            errors[key] = as_sentence(exc.message)
     return page(
         session,
         "password.html",

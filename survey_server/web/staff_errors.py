@@ -7,6 +7,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
 from survey_server.errors import ServiceError
+from survey_server.i18n.lazy import as_sentence, lazy_gettext
 from survey_server.services.accounts import PermissionDeniedError, ThrottledError
 from survey_server.web.errors import errors_of, http_error_handler, service_error_handler, status_of
 from survey_server.web.staff_auth import (
@@ -34,11 +35,16 @@ def _staff_status(exc: ServiceError) -> int:
 def _error_page(request: Request, status: int, message: str) -> Template:
     # Exception handlers are synchronous: use the session the request already loaded.
     session = request.scope.get("state", {}).get("staff_session")
-    titles = {403: "Not allowed", 404: "Not found", 409: "Not possible now", 422: "Check the form"}
+    titles = {
+        403: lazy_gettext("Not allowed"),
+        404: lazy_gettext("Not found"),
+        409: lazy_gettext("Not possible now"),
+        422: lazy_gettext("Check the form"),
+    }
     return page(
         session,
         "error.html",
-        titles.get(status, "Something is not right"),
+        titles.get(status, lazy_gettext("Something is not right")),
         status=status,
         message=message,
     )
@@ -50,7 +56,7 @@ def staff_service_error(request: Request, exc: ServiceError) -> Response:
     status = _staff_status(exc)
     if _is_staff_page(request):
         # the first letter up, the rest as written (field names, "NUL")
-        return _error_page(request, status, exc.message[:1].upper() + exc.message[1:] + ".")
+        return _error_page(request, status, as_sentence(exc.message))
     return Response(
         {"detail": exc.message, "code": exc.code, "errors": errors_of(exc)},
         status_code=status,
@@ -66,12 +72,12 @@ def staff_http_error(request: Request, exc: HTTPException) -> Response:
         if request.method == "GET":
             target += f"?next={request.url.path}"
         return Redirect(target, status_code=303, headers=STAFF_HEADERS)
-    message = str(exc.detail)
+    message: str = as_sentence(str(exc.detail))
     if exc.status_code == 404:
-        message = "There is no page at this address."
+        message = lazy_gettext("There is no page at this address.")
     elif exc.status_code == 405:
-        message = "This page cannot be used that way."
-    return _error_page(request, exc.status_code, message[:1].upper() + message[1:])
+        message = lazy_gettext("This page cannot be used that way.")
+    return _error_page(request, exc.status_code, message)
 
 
 STAFF_EXCEPTION_HANDLERS = {

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from survey_server.errors import ConflictError, InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import language_name
+from survey_server.i18n.lazy import as_sentence, lazy_gettext
 from survey_server.inputs import whole_number, whole_number_or
 from survey_server.mail import FileTransport
 from survey_server.services import contacts, mail_templates, outreach
@@ -53,7 +54,11 @@ def _whole(text: str, name: str, low: int, high: int) -> int:
         return whole_number(text, name, low=low, high=high)
     except InvalidFieldsError:
         raise outreach.SendFieldsError(
-            {name: f"Enter a whole number from {low} to {high}."}
+            {
+                name: lazy_gettext(
+                    "Enter a whole number from %(low)s to %(high)s.", low=low, high=high
+                )
+            }
         ) from None
 
 
@@ -184,7 +189,7 @@ async def add_contact(
             session,
             slug,
             pilot_id,
-            errors={"email": exc.message[:1].upper() + exc.message[1:] + "."},
+            errors={"email": as_sentence(exc.message)},
             values=values,
             code=422,
         )
@@ -225,7 +230,7 @@ async def upload_contacts(
             session,
             slug,
             pilot_id,
-            errors={"file": exc.message[:1].upper() + exc.message[1:] + "."},
+            errors={"file": as_sentence(exc.message)},
             code=422,
         )
     return await _contacts_page(state, session, slug, pilot_id, report=report)
@@ -336,7 +341,7 @@ async def save_pilot_contact(
             session,
             slug,
             pilot_id,
-            errors={"contact": exc.message.capitalize() + "."},
+            errors={"contact": as_sentence(exc.message)},
             code=422,
         )
     return _back(slug, "outreach/templates", "pilot-contact")
@@ -353,7 +358,7 @@ def _send_time(text: str) -> int | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise outreach.SendFieldsError(
-            {"send_at": "Enter a date and time, for example 2026-05-04T09:00."}
+            {"send_at": lazy_gettext("Enter a date and time, for example 2026-05-04T09:00.")}
         ) from None
     return int(moment.replace(tzinfo=moment.tzinfo or UTC).timestamp())
 
@@ -436,7 +441,9 @@ async def send(request: Request, state: State, session: SignedIn, slug: FromPath
     try:
         send_at = _send_time(when_text)
         if field(form, "when") == "later" and send_at is None:
-            raise outreach.SendFieldsError({"send_at": "Choose when the messages go out."})
+            raise outreach.SendFieldsError(
+                {"send_at": lazy_gettext("Choose when the messages go out.")}
+            )
         count = await outreach.send_batch(
             state.engine,
             session.user.actor,
@@ -469,7 +476,7 @@ async def send(request: Request, state: State, session: SignedIn, slug: FromPath
             wave,
             kind,
             send_at=when_text,
-            problem=exc.message[:1].upper() + exc.message[1:] + ".",
+            problem=as_sentence(exc.message),
             code=409,
         )
     worker = getattr(state, "outreach_worker", None)
@@ -558,7 +565,9 @@ async def message_file(
     row = await outreach.message(state.engine, pilot_id, message_id)
     path = _eml_path(state, slug, row.message_id)
     if path is None:
-        raise NotFoundError("no copy of this message is kept (it went out by SMTP, or not yet)")
+        raise NotFoundError(
+            lazy_gettext("no copy of this message is kept (it went out by SMTP, or not yet)")
+        )
     return Response(
         path.read_bytes(),
         media_type="message/rfc822",

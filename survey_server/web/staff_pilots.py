@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from pilotkit.csv_cells import SafeCSVWriter
 from survey_server.errors import InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import best_language, language_name
+from survey_server.i18n.lazy import as_sentence, lazy_gettext
 from survey_server.inputs import MAX_ECHOED, whole_number
 from survey_server.services import (
     accounts,
@@ -81,13 +82,23 @@ async def new_pilot_form(session: SignedIn) -> Template:
     return _new_pilot_page(session, {}, {})
 
 
-_LABELS = {"name": "The name", "technology": "The technology", "objectives": "The objectives"}
+_LABELS = {
+    "name": lazy_gettext("The name"),
+    "technology": lazy_gettext("The technology"),
+    "objectives": lazy_gettext("The objectives"),
+}
 _FIELD_OF_MESSAGE = (
     ("slug", "slug"),
     ("instrument", "instrument"),
     ("opens", "dates"),
     ("closes", "dates"),
 )
+
+
+def _field_problem(key: str, problem: str) -> str:
+    # TRANSLATORS: a field of the new pilot form ("The name"), then what is wrong with it
+    # ("must be at most 200 characters (this one has 250)")
+    return lazy_gettext("%(field)s %(problem)s.", field=_LABELS.get(key, key), problem=problem)
 
 
 @post("/staff/pilots/new", include_in_schema=False)
@@ -97,11 +108,11 @@ async def create_pilot(request: Request, state: State, session: SignedIn) -> Res
     values = {key: field(form, key) for key in form if key != "csrf_token"}
     errors: dict[str, str] = {}
     if not values.get("instrument"):
-        errors["instrument"] = "Choose the questionnaire of the pilot."
+        errors["instrument"] = lazy_gettext("Choose the questionnaire of the pilot.")
     if not values.get("name"):
-        errors["name"] = "Give the pilot a name."
+        errors["name"] = lazy_gettext("Give the pilot a name.")
     if not values.get("slug"):
-        errors["slug"] = "Give the pilot a short address name (slug)."
+        errors["slug"] = lazy_gettext("Give the pilot a short address name (slug).")
     if not errors:
         waves = {
             key.removeprefix("opens_"): (
@@ -124,10 +135,10 @@ async def create_pilot(request: Request, state: State, session: SignedIn) -> Res
                 wave_dates=waves,
             )
         except InvalidFieldsError as exc:
-            errors.update({k: f"{_LABELS.get(k, k)} {v}." for k, v in exc.errors.items()})
+            errors.update({k: _field_problem(k, v) for k, v in exc.errors.items()})
         except InvalidInputError as exc:
             key = next((f for word, f in _FIELD_OF_MESSAGE if word in exc.message), "slug")
-            errors[key] = exc.message[:1].upper() + exc.message[1:] + "."
+            errors[key] = as_sentence(exc.message)
         else:
             return Redirect(f"/staff/pilots/{pilot.slug}", status_code=303, headers=STAFF_HEADERS)
     # the form comes back filled in, but not with 200,000 characters of one field
@@ -267,7 +278,7 @@ async def reissue(
         )
     except NotFoundError as exc:  # an unknown id: said on the form, which keeps what was typed
         return await _pilot_page(
-            request, state, session, slug, reissue_error=str(exc), reissue_value=asked
+            request, state, session, slug, reissue_error=exc.message, reissue_value=asked
         )
     return Redirect(
         f"/staff/pilots/{slug}/invitations/{key}", status_code=303, headers=STAFF_HEADERS

@@ -20,6 +20,7 @@ from pilotkit.instruments.model import ITEM_TYPES
 from pilotkit.instruments.yaml_io import dump_instrument
 from survey_server.errors import InvalidInputError, NotFoundError
 from survey_server.i18n import Translator, language_name
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.inputs import MAX_ID, MAX_PAGE, optional_whole_number
 from survey_server.services import questionnaire_edits as edits
 from survey_server.services import questionnaires, test_links
@@ -302,7 +303,9 @@ def _find_item(q: questionnaires.Questionnaire, item_id: str) -> dict[str, Any]:
     for item in q.data.get("items") or []:
         if item.get("id") == item_id:
             return item
-    raise NotFoundError(f"no item '{item_id}' in this questionnaire")
+    raise NotFoundError(
+        lazy_gettext("no item '%(item_id)s' in this questionnaire", item_id=item_id)
+    )
 
 
 @get(BASE + "/items/{item_id:str}", include_in_schema=False)
@@ -421,7 +424,9 @@ async def dimension_form(
     q = await _load(state, session, slug)
     dim = next((d for d in q.data.get("dimensions") or [] if d.get("id") == dim_id), None)
     if dim is None:
-        raise NotFoundError(f"no dimension '{dim_id}' in this questionnaire")
+        raise NotFoundError(
+            lazy_gettext("no dimension '%(dim_id)s' in this questionnaire", dim_id=dim_id)
+        )
     return page(
         session,
         "questionnaire_dimension.html",
@@ -442,7 +447,9 @@ async def save_dimension(
     q = await _load(state, session, slug)
     dim = next((d for d in q.data.get("dimensions") or [] if d.get("id") == dim_id), None)
     if dim is None:
-        raise NotFoundError(f"no dimension '{dim_id}' in this questionnaire")
+        raise NotFoundError(
+            lazy_gettext("no dimension '%(dim_id)s' in this questionnaire", dim_id=dim_id)
+        )
     try:
         if field(form, "action") == "delete":
             change = edits.delete_dimension(dim_id)
@@ -708,7 +715,7 @@ async def preview_frame(
     q = await _load(state, session, slug)
     instrument, _ = _preview_instrument(q)
     if wave not in instrument.wave_ids:
-        raise NotFoundError(f"this questionnaire has no wave '{wave}'")
+        raise NotFoundError(lazy_gettext("this questionnaire has no wave '%(wave)s'", wave=wave))
     chosen = lang if lang in instrument.languages else instrument.default_language
     number = optional_whole_number(page, "page", low=0, high=MAX_PAGE) or 0
     if action in ("next", "submit"):

@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
 from survey_server.errors import ConflictError
+from survey_server.i18n.lazy import as_sentence
 from survey_server.services import report_jobs
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.pilots import get_pilot
@@ -111,7 +112,7 @@ async def start_report(
             state, session, slug, pilot_id, values=values, errors=exc.errors, status=422
         )
     except ConflictError as exc:
-        problem = exc.message[:1].upper() + exc.message[1:] + "."
+        problem = as_sentence(exc.message)
         return await _reports_page(
             state, session, slug, pilot_id, values=values, problem=problem, status=409
         )

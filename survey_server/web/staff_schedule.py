@@ -11,6 +11,7 @@ from litestar.response import Redirect, Stream, Template
 
 from survey_server.database import write_transaction
 from survey_server.errors import InvalidInputError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit, live_results, schedule
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.pilots import frozen_instrument, get_pilot
@@ -73,7 +74,9 @@ async def save_schedule(
                 values.get(f"closes_{wave.name}", ""), f"{wave.name} closes", end_of_day=True
             )
             if opens and closes and closes <= opens:
-                raise InvalidInputError(f"{wave.name} closes: must be after it opens")
+                raise InvalidInputError(
+                    lazy_gettext("%(name)s closes: must be after it opens", name=wave.name)
+                )
             parsed[wave.name] = (opens, closes)
         except InvalidInputError as exc:
             errors[wave.name] = exc.message

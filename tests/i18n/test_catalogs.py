@@ -111,3 +111,44 @@ def test_the_informal_register_names_texts_that_exist():
     pot = _catalog_ids(LOCALE_DIR / "messages.pot")
     for path in LOCALE_DIR.glob("*/LC_MESSAGES/informal.po"):
         assert _catalog_ids(path) <= pot, path
+
+
+def _marked_in_python(folder: Path) -> dict[str, str]:
+    """Every text marked with `lazy_gettext` under `folder`, with where it is."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, str] = {}
+    for name, line, message, _, _ in extract_from_dir(
+        folder, [("**.py", "python")], keywords={"lazy_gettext": None}
+    ):
+        found[str(message)] = f"{name}:{line}"
+    return found
+
+
+def _without_spanish(marked: dict[str, str]) -> list[str]:
+    with po_path("es").open("rb") as handle:
+        catalog = read_po(handle)
+    return [
+        f"{where}: {text!r}"
+        for text, where in marked.items()
+        if not ((entry := catalog.get(text)) and entry.string and not entry.fuzzy)
+    ]
+
+
+def test_every_text_marked_in_python_has_a_spanish_translation():
+    marked = _marked_in_python(REPO_ROOT / "survey_server")
+    assert len(marked) > 100
+    missing = _without_spanish(marked)
+    assert not missing, "lazy_gettext texts without Spanish (run `make translations`):\n" + (
+        "\n".join(missing)
+    )
+
+
+def test_a_marked_python_text_without_spanish_is_found(tmp_path):
+    (tmp_path / "service.py").write_text(
+        'raise InvalidInputError(lazy_gettext("the moon is %(colour)s", colour=c))\n',
+        encoding="utf-8",
+    )
+    assert _without_spanish(_marked_in_python(tmp_path)) == [
+        "service.py:1: 'the moon is %(colour)s'"
+    ]
