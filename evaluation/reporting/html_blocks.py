@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.reporting.colours import LIGHT_TONES, UNCLEAR, VERDICT_TONES
-from evaluation.reporting.i18n import Messages, texts
+from evaluation.reporting.i18n import Messages, report_languages_for, texts
 from evaluation.reporting.reasons import reasons_by_area
 from evaluation.reporting.safe_text import escaped
 from evaluation.reporting.tables import headline
@@ -44,7 +44,7 @@ def written(text: str, language: str, lang: str) -> str:
     from babel import Locale
 
     try:
-        name = Locale.parse(lang).languages.get(language, language)
+        name = Locale.parse(texts(lang).language).languages.get(language, language)
     except (ValueError, TypeError):
         name = language
     return (
@@ -97,15 +97,78 @@ def report_css() -> str:
 </style>"""
 
 
+def in_questions_language(text: str, instrument: Instrument, lang: str) -> str:
+    """A text of the instrument (its title, a question), marked with its language when
+    the report's own words are in another one."""
+    m = texts(lang)
+    questions = report_languages_for(lang, instrument.languages).questions
+    if questions == m.language:
+        return e(text)
+    return f'<span lang="{e(questions)}" dir="auto">{e(text)}</span>'
+
+
+def language_name(code: str, m: Messages, *, between: str = " ({own})") -> str:
+    """A language's name in the report's words, then its own name when that differs,
+    marked with its language, as HTML: "Arabic (العربية)", or with `between=", {own},"`
+    "Khmer, ខ្មែរ," (inside a parenthesis)."""
+    from babel import Locale
+
+    from pilotkit.instruments.translations.languages import own_name
+
+    try:
+        name = Locale.parse(m.language).languages.get(code.replace("-", "_"), code)
+    except (ValueError, TypeError):
+        name = code
+    itself = own_name(code)
+    if code == m.language or itself in (code, name):
+        return e(name)
+    own = f'<span lang="{e(code)}" dir="auto">{e(itself)}</span>'
+    return e(name) + e(between).replace("{own}", own)
+
+
+def languages_note(lang: str, instrument: Instrument | None) -> str:
+    """When the reader asked for a language the report's texts are not written in: a line
+    saying so ("Report texts: English (Arabic not yet available); questions and answers
+    in Arabic"), as HTML; "" otherwise."""
+    m = texts(lang)
+    if not m.falls_back:
+        return ""
+    offered = instrument.languages if instrument is not None else [lang]
+    plan = report_languages_for(lang, offered)
+    if plan.questions == plan.asked:
+        key = "languages_fallback"
+    elif plan.questions == plan.texts:
+        key = "languages_fallback_all"
+    else:
+        key = "languages_fallback_questions"
+    line = m(
+        f"headline.{key}",
+        texts="\x00texts\x00",
+        asked="\x00asked\x00",
+        questions="\x00questions\x00",
+    )
+    names = {
+        "texts": language_name(plan.texts, m),
+        "asked": language_name(plan.asked, m, between=", {own},"),
+        "questions": language_name(plan.questions, m),
+    }
+    html = e(line)
+    for key, name in names.items():
+        html = html.replace(e(f"\x00{key}\x00"), name)
+    return f'<p class="sub languages">{html}</p>'
+
+
 def report_context(
     lang: str,
     *,
     report_date: date | None = None,
     cutoff: datetime | None = None,
     pilot_url: str = "",
+    instrument: Instrument | None = None,
 ) -> str:
     """The report's date, the data's cut-off (the last answer included) and a link back to
-    the pilot, as one line in the report's language."""
+    the pilot, as one line in the report's language; then, for a reader whose language the
+    report's texts are not written in yet, which language each part is in."""
     m = texts(lang)
     parts = [m("headline.report_date", date=m.date(report_date or datetime.now(UTC)))]
     if cutoff is not None:
@@ -115,7 +178,7 @@ def report_context(
     line = " · ".join(e(part) for part in parts)
     if pilot_url.startswith(("https://", "http://")):
         line += f' · <a href="{e(pilot_url)}">{e(m("headline.pilot_link"))}</a>'
-    return f'<p class="sub">{line}</p>'
+    return f'<p class="sub">{line}</p>' + languages_note(lang, instrument)
 
 
 def headline_block(
@@ -146,9 +209,9 @@ def headline_block(
         n_after=design.n[design.follow_up],
         both=both,
     )
-    return f"""<div class="pk" lang="{e(lang)}">
+    return f"""<div class="pk" lang="{e(m.language)}">
 <h1>{e(pilot_name)}</h1>
-<p class="sub">{e(title)} · {e(answered)}</p>
+<p class="sub">{in_questions_language(title, instrument, lang)} · {e(answered)}</p>
 {context}
 <div class="verdict" style="border-color:{colour}">
   <div class="word" style="color:{colour}">{symbol} {e(head.title)}</div>

@@ -15,12 +15,20 @@ decimal sign and its percent pattern (Spanish: "12,5 %" with a non-breaking spac
 Integers are written as they are (no thousands separator in either language: counts in a
 report stay small). A text with a `one`/`other` mapping is a plural form chosen by
 `m.plural(key, count, ...)`.
+
+A reader may ask for a language the report's words are not written in yet (a pilot that
+asked its questions in Arabic): the report is then written in English, text by text,
+never half a sentence in each, while the instrument's questions and answers stay in the
+asked language. `texts("ar")` is the English catalog with `asked == "ar"`; a catalog
+that lacks one text gives that whole text in English. `report_languages_for` says which
+language each part of a report is in, and the report says it in its metadata line.
 """
 
 from __future__ import annotations
 
+import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -35,6 +43,10 @@ LOCALES = Path(__file__).with_name("locales")
 
 #: Keys of a catalog that configure formatting rather than hold reader-facing text.
 SETTINGS_KEY = "number"
+#: The language every report text exists in, and the one a missing text falls back to.
+FALLBACK = "en"
+#: A BCP 47 tag as instruments write them (`ar`, `zh`, `pt-BR`, `zh-Hant`).
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class UnknownLanguageError(PilotkitError):
@@ -68,13 +80,30 @@ class NumberStyle:
     percent: str = "{value}%"
 
 
+#: Letters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko...).
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """`text` inside Unicode isolates when it holds right-to-left letters, so that an
+    Arabic name inside an English sentence keeps its own order and leaves the sentence's
+    punctuation and the names around it where they are."""
+    if not RIGHT_TO_LEFT.search(text) or text.startswith(FIRST_STRONG_ISOLATE):
+        return text
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+
+
 class _Formatter(string.Formatter):
-    """`str.format` whose numbers follow a language's `NumberStyle`."""
+    """`str.format` whose numbers follow a language's `NumberStyle`; a text holding
+    right-to-left letters is isolated (`isolated`)."""
 
     def __init__(self, style: NumberStyle) -> None:
         self.style = style
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, str):
+            return isolated(super().format_field(value, format_spec))
         if isinstance(value, bool) or not isinstance(value, int | float):
             return super().format_field(value, format_spec)
         if format_spec.endswith("%"):
@@ -87,37 +116,63 @@ class _Formatter(string.Formatter):
 
 
 class Messages:
-    """One language's catalog: `m(key, **values)`, `m.plural(key, n, **values)`, numbers."""
+    """One language's catalog: `m(key, **values)`, `m.plural(key, n, **values)`, numbers.
 
-    def __init__(self, language: str, entries: Mapping[str, Any], style: NumberStyle) -> None:
+    `language` is the language the texts are written in; `asked` the one the reader asked
+    for (the same unless the report has no texts in it). A text the catalog lacks comes
+    whole from `fallback` (English), with English numbers."""
+
+    def __init__(
+        self,
+        language: str,
+        entries: Mapping[str, Any],
+        style: NumberStyle,
+        *,
+        asked: str | None = None,
+        fallback: Messages | None = None,
+    ) -> None:
         self.language = language
+        self.asked = asked or language
         self.entries = dict(entries)
         self.style = style
+        self.fallback = fallback
         self._formatter = _Formatter(style)
 
+    @property
+    def falls_back(self) -> bool:
+        """Whether the reader asked for a language the report's texts are not in."""
+        return self.asked != self.language
+
+    def _owner(self, key: str) -> Messages:
+        if key not in self.entries and self.fallback is not None and key in self.fallback.entries:
+            return self.fallback
+        return self
+
     def __call__(self, key: str, /, **values: Any) -> str:
-        entry = self._entry(key)
+        owner = self._owner(key)
+        entry = owner._entry(key)
         if isinstance(entry, dict):
             raise KeyError(f"'{key}' has plural forms: use plural()")
-        return self._formatter.format(entry, **values)
+        return owner._formatter.format(entry, **values)
 
     def get(self, key: str, default: str, /, **values: Any) -> str:
         """`self(key, **values)`, or `default` when the catalog has no such text (a code
         from the data that the catalog does not know is shown as it is)."""
-        return self(key, **values) if key in self.entries else default
+        return self(key, **values) if key in self._owner(key).entries else default
 
     def plural(self, key: str, count: float, /, **values: Any) -> str:
         """The `one` form when `count` is 1 (English and Spanish alike), else `other`."""
-        entry = self._entry(key)
+        owner = self._owner(key)
+        entry = owner._entry(key)
         if not isinstance(entry, dict):
-            return self._formatter.format(entry, **values)
+            return owner._formatter.format(entry, **values)
         form = "one" if abs(count) == 1 and "one" in entry else "other"
-        return self._formatter.format(entry[form], **values)
+        return owner._formatter.format(entry[form], **values)
 
     def section(self, prefix: str, /, **values: Any) -> str:
         """A report section's Markdown: `<prefix>.heading`, then `<prefix>.intro` if any."""
         heading = self(f"{prefix}.heading", **values)
-        if f"{prefix}.intro" not in self.entries:
+        if f"{prefix}.intro" not in self._owner(f"{prefix}.intro").entries:
             return heading
         return f"{heading}\n\n{self(f'{prefix}.intro', **values)}"
 
@@ -145,6 +200,7 @@ class Messages:
 
     def join(self, names: list[str]) -> str:
         """Names in a sentence: "A, B and C" / "A, B y C"."""
+        names = [isolated(name) for name in names]
         if len(names) <= 1:
             return "".join(names)
         return self("words.list", first=", ".join(names[:-1]), last=names[-1])
@@ -171,18 +227,51 @@ def load_catalog(path: Path) -> tuple[dict[str, Any], NumberStyle]:
 
 @cache
 def texts(language: str) -> Messages:
-    """The report's texts in `language`; `UnknownLanguageError` names the ones there are."""
-    path = LOCALES / f"{language}.yaml"
-    if not language or "/" in language or not path.is_file():
+    """The report's texts for a reader of `language`: its catalog, English for the texts
+    it lacks, and the English catalog (`asked` = `language`) for a language the report is
+    not written in yet. `UnknownLanguageError` for what is not a language code."""
+    if not LANGUAGE_CODE.match(language or ""):
         raise UnknownLanguageError(
-            f"the report has no texts in '{language}' (it has {', '.join(report_languages())})"
+            f"'{language}' is not a language code (the report has texts in "
+            f"{', '.join(report_languages())})"
         )
+    path = LOCALES / f"{language}.yaml"
+    if language == FALLBACK:
+        entries, style = load_catalog(path)
+        return Messages(language, entries, style)
+    english = texts(FALLBACK)
+    if not path.is_file():
+        return Messages(FALLBACK, english.entries, english.style, asked=language)
     entries, style = load_catalog(path)
-    return Messages(language, entries, style)
+    return Messages(language, entries, style, fallback=english)
+
+
+@dataclass(frozen=True)
+class ReportLanguages:
+    """Which language each part of a report is in, for a reader who asked for `asked`."""
+
+    asked: str
+    texts: str  # the report's own words: `asked` when it has a catalog, else English
+    questions: str  # the instrument's questions and answers
+
+    @property
+    def falls_back(self) -> bool:
+        return self.texts != self.asked
+
+
+def report_languages_for(asked: str, instrument_languages: Sequence[str]) -> ReportLanguages:
+    """The report's languages for a reader of `asked`: the questions in `asked` when the
+    instrument has them, else in its first language."""
+    questions = asked if asked in instrument_languages or not instrument_languages else ""
+    return ReportLanguages(
+        asked=asked,
+        texts=texts(asked).language,
+        questions=questions or instrument_languages[0],
+    )
 
 
 def page_language(metadata: Mapping[str, Any], page: str) -> tuple[str, str | None]:
-    """The language an executed report notebook ran in, and its page title in it.
+    """The language of an executed report notebook's own words, and its page title.
 
     papermill records the parameters it injected; a run without `language` used the
     notebooks' default, English. The title is `page.<notebook name>` (None if absent).
@@ -193,8 +282,9 @@ def page_language(metadata: Mapping[str, Any], page: str) -> tuple[str, str | No
         m = texts(language)
     except UnknownLanguageError:
         return "en", None
-    title = m.entries.get(f"page.{page}")
-    return language, title if isinstance(title, str) else None
+    owner = m._owner(f"page.{page}")
+    title = owner.entries.get(f"page.{page}")
+    return owner.language, title if isinstance(title, str) else None
 
 
 def placeholders(text: str) -> set[str]:

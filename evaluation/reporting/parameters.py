@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaluation.engine import MARGIN_SOURCES
-from evaluation.reporting.i18n import report_languages
+from evaluation.reporting.i18n import LANGUAGE_CODE, report_languages
 from pilotkit.errors import PilotkitError
 
 
@@ -18,17 +18,33 @@ class ReportParameterError(PilotkitError):
 
 
 def check_language(language: str, instrument_languages: list[str] | None) -> None:
-    """The report's language must be offered by the instrument and have the report's texts."""
+    """The reader's language: one of the report's texts, or one CLDR knows (`ar`, `km`),
+    whose reader gets the report's texts in English and the instrument's questions in it
+    when the instrument has them (`i18n.report_languages_for`; the report says so)."""
     catalogs = report_languages()
-    offered = catalogs if instrument_languages is None else instrument_languages
-    if language in offered and language in catalogs:
+    if language in catalogs or (instrument_languages is not None and _known(language)):
         return
-    usable = [lang for lang in offered if lang in catalogs]
     raise ReportParameterError(
-        f"language '{language}' cannot be used: the instrument offers {', '.join(offered)}, "
+        f"language '{language}' cannot be used: it is not a language code CLDR knows; "
         f"the report's texts exist in {', '.join(catalogs)}"
-        + (f" (choose {' or '.join(usable)})" if usable else "")
+        + (
+            f", the instrument offers {', '.join(instrument_languages)}"
+            if instrument_languages
+            else ""
+        )
     )
+
+
+def _known(language: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    if not LANGUAGE_CODE.match(language):
+        return False
+    try:
+        Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
 
 
 def check_report_parameters(

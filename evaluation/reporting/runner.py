@@ -6,6 +6,10 @@ One run folder holds everything needed to read and to reproduce a report:
   (copied, with their SHA-256 in `run.json`), so a rerun never depends on files that
   may change later;
 - `parameters.json`: every parameter the notebooks received, defaults included;
+- `run.json`: when the run started and finished, its inputs' SHA-256, the parameters
+  asked for, and `languages`: the reader's language (`asked`), the one of the report's
+  own words (`texts`: English when it has none in `asked`) and of the instrument's
+  questions and answers (`questions`);
 - the executed notebooks, one code-free HTML per notebook (`report.html` for the main
   one), `summary.json` and the figures, all written by the notebooks themselves.
 
@@ -308,6 +312,9 @@ def _run(
         "inputs": {role: {"file": p.name, "sha256": sha256_of(p)} for role, p in copied.items()},
         "overrides": dict(request.overrides),
     }
+    languages = _languages_record(parameters[selected[0].source.name], copied["instrument"])
+    if languages:
+        run_record["languages"] = languages
     (run_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n")
 
     # Kernels are released when the whole run is done, not as each notebook finishes: a
@@ -357,6 +364,19 @@ def _run(
     (run_dir / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
     tracker.finish()
     return ReportRun(run_dir=run_dir, notebooks=executed, html=html, parameters=parameters)
+
+
+def _languages_record(parameters: Mapping[str, Any], instrument_path: Path) -> dict[str, str]:
+    """Which language each part of the report is in (see `i18n.report_languages_for`)."""
+    from evaluation.reporting.i18n import UnknownLanguageError, report_languages_for
+    from pilotkit.instruments import load_instrument
+
+    asked = str(parameters.get("language") or "en")
+    try:
+        plan = report_languages_for(asked, load_instrument(instrument_path).languages)
+    except (PilotkitError, UnknownLanguageError):
+        return {}  # the notebook's own parameter check names the problem
+    return {"asked": plan.asked, "texts": plan.texts, "questions": plan.questions}
 
 
 def _execute(

@@ -98,7 +98,7 @@ def draw_svg(figure: Figure) -> SvgDrawing:
     return SvgDrawing(
         box=(tight.x0 * 72, top * 72, tight.width * 72, tight.height * 72),
         attributes=root["before"] + root["after"],
-        content=_strip_metadata(document[root.end() :]),
+        content=_isolate_right_to_left(_strip_metadata(document[root.end() :])),
         title=title,
         description=description,
     )
@@ -113,6 +113,18 @@ def describe(figure: Figure, text: str) -> Figure:
     SVG's `<desc>`, which the HTML report adds to the image's alternative text."""
     setattr(figure, _DESCRIPTION, text)
     return figure
+
+
+_TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+
+
+def _isolate_right_to_left(content: str) -> str:
+    """Each text element holding right-to-left letters (an Arabic question) inside
+    Unicode isolates: the browser then orders it right to left, its full stop at its
+    end, within a drawing whose direction is left to right."""
+    from evaluation.reporting.i18n import isolated
+
+    return _TEXT.sub(lambda m: m[1] + isolated(m[2]) + m[3], content)
 
 
 def _strip_metadata(content: str) -> str:

@@ -22,6 +22,7 @@ from piccolo.querystring import QueryString
 
 from survey_server.database import run_write_batch, write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount
 from survey_server.services.report_files import RunFolder, read_run_folders
@@ -56,10 +57,23 @@ class ReportChoices:
 
     @property
     def named_languages(self) -> list[tuple[str, str]]:
-        """(code, the language's own name) for the form's choices."""
+        """(code, the language's own name) for the form's choices; a language the
+        report's own texts are not written in says that they will be in English."""
+        from evaluation.reporting.i18n import report_languages
         from survey_server.i18n import language_name
 
-        return [(code, language_name(code)) for code in self.languages]
+        written = report_languages()
+        return [
+            (
+                code,
+                language_name(code)
+                if code in written
+                else lazy_gettext(
+                    "%(language)s (report texts in English)", language=language_name(code)
+                ),
+            )
+            for code in self.languages
+        ]
 
 
 @dataclass(frozen=True)
@@ -148,17 +162,15 @@ def _job_state(row: dict[str, Any]) -> JobState:
 
 
 async def report_choices(engine: Engine, pilot_id: int) -> ReportChoices:
-    """Languages both the pilot's instrument and the report's own text are written in."""
-    from evaluation.reporting.i18n import report_languages
+    """The languages of the pilot's instrument: a reader of one the report's own texts
+    are not written in gets them in English, with the questions in that language."""
     from survey_server.services.pilots import frozen_instrument
 
     row = await Pilot.select(Pilot.slug).where(Pilot.id == pilot_id).first()
     if row is None:
-        raise NotFoundError("no such pilot")
+        raise NotFoundError(lazy_gettext("no such pilot"))
     instrument = await frozen_instrument(engine, row["slug"])
-    written = report_languages()  # one catalog per language of the report's own words
-    offered = [lang for lang in instrument.languages if lang in written]
-    return ReportChoices(languages=offered or [instrument.default_language])
+    return ReportChoices(languages=list(instrument.languages))
 
 
 async def _submissions(pilot_id: int) -> int:
@@ -188,9 +200,13 @@ async def start_report(
     errors: dict[str, str] = {}
     if language not in choices.languages:
         offered = ", ".join(choices.languages)
-        errors["language"] = f"Choose one of the report's languages ({offered})."
+        errors["language"] = lazy_gettext(
+            "Choose one of the report's languages (%(offered)s).", offered=offered
+        )
     if alpha not in choices.alphas:
-        errors["alpha"] = f"Choose a significance level ({', '.join(choices.alphas)})."
+        errors["alpha"] = lazy_gettext(
+            "Choose a significance level (%(value)s).", value=", ".join(choices.alphas)
+        )
     if errors:
         raise ReportFieldsError(errors)
     if await _submissions(pilot_id) == 0:
@@ -202,7 +218,9 @@ async def start_report(
         )
         if busy:
             raise ConflictError(
-                "a report of this pilot is already being prepared: wait until it is done"
+                lazy_gettext(
+                    "a report of this pilot is already being prepared: wait until it is done"
+                )
             )
         run_id = new_run_id()
         rows = await ReportJob.insert(
@@ -233,7 +251,7 @@ async def start_report(
 async def job_state(engine: Engine, job_id: int) -> JobState:
     row = await ReportJob.select().where(ReportJob.id == job_id).first()
     if row is None:
-        raise NotFoundError("no such report job")
+        raise NotFoundError(lazy_gettext("no such report job"))
     return _job_state(row)
 
 

@@ -93,18 +93,59 @@ def test_a_code_the_catalog_does_not_know_is_shown_as_it_is() -> None:
         es("severity.urgent")
 
 
-def test_unknown_language_is_one_clear_error() -> None:
-    with pytest.raises(UnknownLanguageError, match=r"no texts in 'fr' \(it has en, es"):
-        texts("fr")
-    with pytest.raises(ReportParameterError) as info:
-        check_language("fr", ["en", "es"])
-    assert str(info.value) == (
-        "language 'fr' cannot be used: the instrument offers en, es, "
-        "the report's texts exist in en, es (choose en or es)"
+def test_what_is_not_a_language_code_is_one_clear_error() -> None:
+    for code in ("", "../en", "EN", "e"):
+        with pytest.raises(UnknownLanguageError, match=r"not a language code \(the report has"):
+            texts(code)
+
+
+def test_a_language_without_report_texts_is_read_in_english_text_by_text() -> None:
+    arabic = texts("ar")
+    assert (arabic.language, arabic.asked, arabic.falls_back) == ("en", "ar", True)
+    assert arabic("headline.why") == texts("en")("headline.why") == "Why"
+    assert arabic.number(0.5) == "0.50"  # English prose, English numbers
+    assert not texts("es").falls_back
+
+
+def test_a_text_a_catalog_lacks_comes_whole_from_english() -> None:
+    from evaluation.reporting.i18n import Messages, NumberStyle
+
+    english = texts("en")
+    partial = Messages(
+        "es",
+        {"headline.why": "Por qué"},
+        NumberStyle(decimal=","),
+        fallback=english,
     )
-    with pytest.raises(ReportParameterError, match="the instrument offers en, the report"):
-        check_language("es", ["en"])
+    assert partial("headline.why") == "Por qué"
+    # the whole sentence in English, its number the English way: never half of each
+    assert partial("reasons.margin", margin=0.25) == "0.25"
+    assert partial.plural("headline.answered", 2, n_before=2, n_after=1, both="") == (
+        "2 people answered before the pilot, 1 after it."
+    )
+
+
+def test_the_report_languages_of_a_reader() -> None:
+    from evaluation.reporting.i18n import report_languages_for
+
+    plan = report_languages_for("ar", ["en", "es", "ar", "zh"])
+    assert (plan.asked, plan.texts, plan.questions, plan.falls_back) == ("ar", "en", "ar", True)
+    spanish = report_languages_for("es", ["en", "es"])
+    assert (spanish.texts, spanish.questions, spanish.falls_back) == ("es", "es", False)
+
+
+def test_a_language_cldr_does_not_know_is_one_clear_error() -> None:
+    with pytest.raises(ReportParameterError) as info:
+        check_language("xx", ["en", "es"])
+    assert str(info.value) == (
+        "language 'xx' cannot be used: it is not a language code CLDR knows; the report's "
+        "texts exist in en, es, the instrument offers en, es"
+    )
     check_language("es", ["en", "es"])
+    check_language("ar", ["en", "ar"])  # English texts, Arabic questions
+    check_language("km", ["en", "ar"])  # English texts and questions, and the report says so
+    with pytest.raises(ReportParameterError):
+        check_language("ar", None)  # no instrument: only the report's own languages
 
 
 @pytest.fixture(scope="module")

@@ -156,10 +156,10 @@ def test_english_report_keeps_its_words(english) -> None:
 
 
 def test_unsupported_language_is_one_clear_error(pilot_files) -> None:
-    line = report_error_line(pilot_files, "language", "fr")
+    line = report_error_line(pilot_files, "language", "xx")
     assert (
-        "language 'fr' cannot be used: the instrument offers en, es, ar, zh, "
-        "the report's texts exist in en, es" in line
+        "language 'xx' cannot be used: it is not a language code CLDR knows; the report's "
+        "texts exist in en, es, the instrument offers en, es, ar, zh" in line
     )
 
 
@@ -170,3 +170,61 @@ def test_notes_stay_as_written_marked_with_their_language(spanish) -> None:
     assert '<span lang="en">Cases for three partner departments' in page
     assert "(escrito en inglés)" in _text(page)
     assert "Informe del " in _text(page) and " de 20" in _text(page)  # a date, Spanish way
+
+
+@pytest.fixture(scope="module")
+def arabic(pilot_files):
+    return _run(pilot_files, "ar")
+
+
+#: Spanish words of the report: a reader of Arabic gets English texts, never Spanish ones.
+SPANISH_WORDS = ["Por qué", "Área por área", "Quiénes participaron", "No está listo"]
+
+
+def test_a_language_without_report_texts_gets_english_texts_and_its_own_questions(
+    arabic,
+) -> None:
+    from pilotkit.instruments import load_instrument
+
+    page = arabic.report_html.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page  # the report's own words
+    assert "<title>Rollout readiness report</title>" in page
+    text = _text(page)
+    assert (
+        "Report texts: English (Arabic, العربية, not yet available); questions and "
+        "answers in Arabic (العربية)." in text
+    )
+    for heading in ("Not ready for a wider rollout", "Area by area", "Who took part"):
+        assert heading in text, heading
+    assert [word for word in SPANISH_WORDS if word in text] == []
+    instrument = load_instrument("pilot-core")
+    for dimension in instrument.dimensions:
+        assert instrument.text(dimension.label, "ar") in text
+    title = instrument.text(instrument.title, "ar")
+    assert f'<span lang="ar" dir="auto">{title}</span>' in page
+    assert 'lang="ar"' not in page.split("<body", 1)[0]
+
+
+def test_the_run_records_which_language_each_part_is_in(arabic, spanish, pilot_files) -> None:
+    record = json.loads((arabic.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["languages"] == {"asked": "ar", "texts": "en", "questions": "ar"}
+    spanish_record = json.loads((spanish.run_dir / "run.json").read_text(encoding="utf-8"))
+    assert spanish_record["languages"] == {"asked": "es", "texts": "es", "questions": "es"}
+    # summary.json stays the same bytes whatever the reader's language
+    assert arabic.summary.read_bytes() == evaluate_json(pilot_files)
+
+
+def test_arabic_labels_in_figures_stay_text(arabic) -> None:
+    from pilotkit.instruments import load_instrument
+
+    instrument = load_instrument("pilot-core")
+    figure = (arabic.run_dir / "figures" / "change_by_area.svg").read_text(encoding="utf-8")
+    label = instrument.text(instrument.dimensions[0].label, "ar")
+    assert label in figure and "<text" in figure
+    assert "change from before to after the pilot" in figure  # the axis in English
+
+
+def test_the_arabic_report_has_no_spanish_page_either(arabic) -> None:
+    page = arabic.html[1].read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert "Focus groups:" in _text(page)
