@@ -162,7 +162,7 @@ async def sign_in(request: Request, state: State) -> Response:
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         return _sign_in_page(
             request,
-            error="The sign-in form expired. Please enter your details again.",
+            error=lazy_gettext("The sign-in form expired. Please enter your details again."),
             email=email,
             status=403,
             next_url=next_url,
@@ -170,7 +170,7 @@ async def sign_in(request: Request, state: State) -> Response:
     if not email or not password:
         return _sign_in_page(
             request,
-            error="Enter your e-mail address and your password.",
+            error=lazy_gettext("Enter your e-mail address and your password."),
             email=email,
             status=422,
             next_url=next_url,

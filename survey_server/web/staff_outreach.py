@@ -216,7 +216,7 @@ async def upload_contacts(
             session,
             slug,
             pilot_id,
-            errors={"file": "Choose a CSV file with one e-mail address per row."},
+            errors={"file": lazy_gettext("Choose a CSV file with one e-mail address per row.")},
             code=422,
         )
     data = await upload.read()

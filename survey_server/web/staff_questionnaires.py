@@ -144,7 +144,9 @@ async def upload_questionnaire(
     q = await _load(state, session, slug)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
-        return _overview(session, q, status=422, error="file: choose an XLSForm (.xlsx) to upload")
+        return _overview(
+            session, q, status=422, error=lazy_gettext("file: choose an XLSForm (.xlsx) to upload")
+        )
     content = await upload.read()
     try:
         data, report = edits.read_upload(
