@@ -62,9 +62,12 @@ def _language(request: Request, offered: list[str], asked: str | None) -> str:
 
 
 def _unavailable(instrument: Instrument, asked: str | None, chosen: str) -> str | None:
-    """A language the instrument is being translated into but cannot offer yet (below
-    100 %), when it was asked for: the form says so instead of switching silently."""
-    if asked and asked != chosen and asked in instrument.text_languages:
+    """A language asked for that the form cannot be shown in: one the instrument is being
+    translated into (below 100 %), or one the platform's own texts are in (Khmer for a
+    questionnaire without Khmer). The form says so instead of switching silently."""
+    if not asked or asked == chosen:
+        return None
+    if asked in instrument.text_languages or asked in ui_languages():
         return asked
     return None
 

@@ -77,6 +77,16 @@ def test_a_language_still_being_translated_is_not_offered(site, tmp_path):
     assert body["language"] == "en" and body["languages"] == ["en", "es"]
 
 
+def test_a_language_of_the_platform_the_questionnaire_lacks_is_named_not_skipped(site):
+    site.pilot(instrument=REPO_ROOT / "instruments" / "pilot-core.yaml")
+    [token] = site.tokens()
+    intro = site.client.get(f"/f/{token}?lang=km").text
+    assert '<html lang="en" dir="ltr">' in intro
+    assert "This questionnaire is not available in ខ្មែរ yet, so it is shown in English." in intro
+    unknown = site.client.get(f"/f/{token}?lang=xx").text
+    assert "not available in" not in unknown
+
+
 @pytest.mark.parametrize(("lang", "word"), [("ar", "الإنتاجية"), ("zh", "工作效率")])
 def test_pilot_core_offers_its_arabic_and_chinese_drafts(site, lang, word):
     site.pilot(instrument=REPO_ROOT / "instruments" / "pilot-core.yaml")
