@@ -47,6 +47,10 @@ run: venv compile-translations ## Set up, build the demo pilots and their report
 test: venv compile-translations ## Set up and run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+.PHONY: screenshots
+screenshots: venv compile-translations ## Take the form and report pictures of docs/i18n.md again (Arabic, Chinese, Khmer, 360 px)
+	PILOTKIT_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q -p no:cacheprovider tests/i18n/test_screenshots_browser.py
+
 .PHONY: lint
 lint: venv ## Ruff lint and format check
 	$(BIN)/ruff check .
