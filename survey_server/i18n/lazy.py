@@ -1,4 +1,4 @@
-"""Texts built in Python (domain errors, field errors, page titles) in the reader's language.
+"""Texts built in Python (domain errors, field errors, error titles) in the reader's language.
 
 A service does not know who will read its error: a Spanish page, an English API client, a
 log. So it raises an English text that still knows its message id and its placeholders:
@@ -11,8 +11,8 @@ it as before); a page shows it in its own language, translated when it is render
 named, so a translator may reorder them; a placeholder may itself be a `LazyText` (a
 field's name), and a `Count` (a size, a number of rows) is written with the language's
 digit grouping (`200,000`, `200.000`); other numbers (ids, years) are written as they
-are. `lazy_gettext` is an
-extraction keyword (`babel.cfg`), so `make translations` finds these texts.
+are. `lazy_gettext` is an extraction keyword (`babel.cfg`), so `make translations`
+finds these texts.
 """
 
 from __future__ import annotations

@@ -228,3 +228,4 @@ def test_the_arabic_report_has_no_spanish_page_either(arabic) -> None:
     page = arabic.html[1].read_text(encoding="utf-8")
     assert '<html lang="en">' in page
     assert "Focus groups:" in _text(page)
+    assert "Report texts: English (Arabic, العربية, not yet available)" in _text(page)
