@@ -122,5 +122,5 @@ def bounded(errors: Mapping[str, str], limit: int = MAX_LISTED_ERRORS) -> dict[s
     if len(errors) <= limit:
         return dict(errors)
     shown = dict(list(errors.items())[:limit])
-    shown[MORE_ERRORS_KEY] = lazy_gettext("and %(count)s more", count=Count(len(errors) - limit))
+    shown[MORE_ERRORS_KEY] = lazy_gettext("and %(count)s more", count=len(errors) - limit)
     return shown
