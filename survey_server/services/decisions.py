@@ -26,6 +26,7 @@ from piccolo.querystring import QueryString
 from survey_server.concern_tables import Concern, Decision
 from survey_server.database import write_transaction
 from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import audit
 from survey_server.services.accounts import StaffAccount
 from survey_server.services.report_files import run_file
@@ -137,9 +138,11 @@ async def run_evidence(
     runs = {run.run_id: run for run in await list_runs(engine, pilot_id, slug, reports_root)}
     run = runs.get(run_id)
     if run is None:
-        raise NotFoundError("no such report run of this pilot")
+        raise NotFoundError(lazy_gettext("no such report run of this pilot"))
     if run.status != "succeeded":
-        raise ConflictError("this report run did not finish: decide on a finished report")
+        raise ConflictError(
+            lazy_gettext("this report run did not finish: decide on a finished report")
+        )
     raw = run_file(reports_root, slug, run_id, "summary.json").read_bytes()
     try:
         summary = json.loads(raw)
@@ -148,7 +151,9 @@ async def run_evidence(
     readiness = summary.get("readiness") if isinstance(summary, dict) else None
     verdict = readiness.get("verdict") if isinstance(readiness, dict) else None
     if not isinstance(summary, dict) or verdict not in VERDICTS:
-        raise ConflictError("this report run's summary.json holds no verdict: run the report again")
+        raise ConflictError(
+            lazy_gettext("this report run's summary.json holds no verdict: run the report again")
+        )
     return RunEvidence(
         run_id=run_id,
         when=run.when,
@@ -198,7 +203,7 @@ async def get_decision(engine: Engine, pilot_id: int, decision_id: int) -> Decis
         .first()
     )
     if row is None:
-        raise NotFoundError("no such decision in this pilot")
+        raise NotFoundError(lazy_gettext("no such decision in this pilot"))
     later = (
         await Decision.select(Decision.id)
         .where((Decision.supersedes == decision_id) & (Decision.pilot == pilot_id))
@@ -224,11 +229,16 @@ def check_fields(outcome: str, conditions: str) -> str:
     errors: dict[str, str] = {}
     conditions = conditions.strip()
     if outcome not in OUTCOMES:
-        errors["outcome"] = "Choose go, go with conditions, extend the pilot, or no-go."
+        errors["outcome"] = lazy_gettext(
+            "Choose go, go with conditions, extend the pilot, or no-go."
+        )
     if len(conditions) > MAX_CONDITIONS:
-        errors["conditions"] = f"Keep the conditions under {MAX_CONDITIONS} characters."
+        errors["conditions"] = lazy_gettext(
+            "Keep the conditions under %(limit)s characters.",
+            limit=MAX_CONDITIONS,
+        )
     elif outcome == "go_with_conditions" and not conditions:
-        errors["conditions"] = "Write the conditions of the go, in plain words."
+        errors["conditions"] = lazy_gettext("Write the conditions of the go, in plain words.")
     if errors:
         raise DecisionFieldsError(errors)
     return conditions
@@ -267,8 +277,10 @@ async def record_decision(
         newest_id = newest["id"] if newest else None
         if (str(newest_id) if newest_id else "") != current.strip():
             raise ConflictError(
-                "another decision was recorded since you opened this page: "
-                "read it, then decide again"
+                lazy_gettext(
+                    "another decision was recorded since you opened this page: "
+                    "read it, then decide again"
+                )
             )
         concerns = (
             await Concern.select(Concern.id, Concern.title, Concern.severity, Concern.status)

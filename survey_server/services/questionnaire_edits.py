@@ -539,10 +539,14 @@ def section_title(key: str, fields: Fields, languages: list[str]) -> Change:
     def change(data: dict[str, Any]) -> dict[str, Any]:
         if any(d.get("id") == key for d in data.get("dimensions") or []):
             raise InvalidInputError(
-                f"section: '{key}' is a dimension; its title is the dimension's label"
+                lazy_gettext(
+                    "section: '%(key)s' is a dimension; its title is the dimension's label", key=key
+                )
             )
         if not any(page_key(item) == key for item in data.get("items") or []):
-            raise InvalidInputError(f"no section '{key}' in the questionnaire")
+            raise InvalidInputError(
+                lazy_gettext("no section '%(key)s' in the questionnaire", key=key)
+            )
         entries = [e for e in data.get("sections") or [] if e.get("id") != key]
         at = next(
             (n for n, e in enumerate(data.get("sections") or []) if e.get("id") == key),
@@ -555,7 +559,10 @@ def section_title(key: str, fields: Fields, languages: list[str]) -> Change:
             entries.insert(at, entry)
         elif any(description.values()):
             raise InvalidInputError(
-                f"title_{languages[0]}: give the section a title to go with its text"
+                lazy_gettext(
+                    "title_%(language)s: give the section a title to go with its text",
+                    language=languages[0],
+                )
             )
         if entries:
             data["sections"] = entries

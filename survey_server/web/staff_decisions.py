@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import ConflictError
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import concerns, decisions, report_jobs
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.decisions import DecisionFieldsError
@@ -85,7 +86,9 @@ async def new_decision_form(
         )
         if latest is None:
             raise ConflictError(
-                "this pilot has no finished report yet: a decision is made on a report"
+                lazy_gettext(
+                    "this pilot has no finished report yet: a decision is made on a report"
+                )
             )
         run = latest.run_id
     return await _new_decision_page(state, session, slug, pilot_id, run)
