@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
-PYTEST_ARGS ?=
+# Two test processes (pytest-xdist): the suite's database, browser and notebook tests are
+# independent, and two processes halve CI's time on a two-core machine.
+PYTEST_ARGS ?= -n 2
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "pilotkit needs Python 3.11 or newer on PATH" >&2; exit 1; fi
