@@ -11,14 +11,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import ConflictError
+from survey_server.i18n import language_name
 from survey_server.i18n.lazy import lazy_gettext
-from survey_server.services import concerns, decisions, report_jobs
+from survey_server.i18n.staff import staff_language, staff_languages
+from survey_server.services import concerns, decision_memo, decisions, report_jobs
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.decisions import DecisionFieldsError
 from survey_server.services.pilots import get_pilot
 from survey_server.services.roles import allowed
 from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, field, page
-from survey_server.web.staff_reports import verdict_words
+from survey_server.web.staff_reports import REPORT_HEADERS, verdict_words
 
 
 @get("/staff/pilots/{slug:str}/decisions", include_in_schema=False)
@@ -157,7 +159,66 @@ async def decision_page(
         decision=record,
         verdicts=verdict_words(),
         can_report=allowed(session.user.role, "reports.view"),
+        memo_languages=[(code, language_name(code)) for code in staff_languages()],
+        pdf_available=decision_memo.pdf_available(),
     )
 
 
-DECISION_HANDLERS = [decisions_page, new_decision_form, record_decision, decision_page]
+async def _memo(
+    request: Request, state: State, session: SignedIn, slug: str, decision_id: int, lang: str
+) -> tuple[str, str]:
+    """The memo page in `lang` (a staff language, else the reader's), and that language."""
+    pilot_id = await pilot_id_for(session.user, slug, "decisions.view")
+    language = lang if lang in staff_languages() else staff_language(request)
+    pilot = await get_pilot(state.engine, slug)
+    record = await decisions.get_decision(state.engine, pilot_id, decision_id)
+    template = request.app.template_engine.get_template("staff/memo.html")
+    html = template.render(
+        ui_lang=language,
+        pilot=pilot,
+        decision=record,
+        verdict=verdict_words(language).get(record.verdict, record.verdict),
+    )
+    return html, language
+
+
+@get("/staff/pilots/{slug:str}/decisions/{decision_id:int}/memo.html", include_in_schema=False)
+async def memo_html(
+    request: Request,
+    state: State,
+    session: SignedIn,
+    slug: FromPath[str],
+    decision_id: FromPath[int],
+    lang: FromQuery[str] = "",
+) -> Response[str]:
+    html, _ = await _memo(request, state, session, slug, decision_id, lang)
+    return Response(html, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
+
+
+@get("/staff/pilots/{slug:str}/decisions/{decision_id:int}/memo.pdf", include_in_schema=False)
+async def memo_pdf(
+    request: Request,
+    state: State,
+    session: SignedIn,
+    slug: FromPath[str],
+    decision_id: FromPath[int],
+    lang: FromQuery[str] = "",
+) -> Response[bytes]:
+    html, language = await _memo(request, state, session, slug, decision_id, lang)
+    pdf = await decision_memo.memo_pdf(html)
+    name = f"{slug}-decision-{decision_id}-{language}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={**REPORT_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+DECISION_HANDLERS = [
+    decisions_page,
+    new_decision_form,
+    record_decision,
+    decision_page,
+    memo_html,
+    memo_pdf,
+]

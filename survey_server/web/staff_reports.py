@@ -40,12 +40,13 @@ class PilotProgress(msgspec.Struct):
     jobs: list[JobProgress]
 
 
-def verdict_words() -> dict[str, str]:
-    """The English report's headline for each verdict (the staff pages are in English)."""
+def verdict_words(language: str = "en") -> dict[str, str]:
+    """The report's headline for each verdict, in `language` when the report is written
+    in it, else in English (the staff pages are in English)."""
     from evaluation.readiness import SEVERITY_ORDER
-    from evaluation.reporting.i18n import texts
+    from evaluation.reporting.i18n import report_languages, texts
 
-    messages = texts("en")
+    messages = texts(language if language in report_languages() else "en")
     return {verdict: messages(f"verdict.{verdict}.title") for verdict in SEVERITY_ORDER}
 
 

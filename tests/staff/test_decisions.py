@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,50 @@ def test_a_decision_cannot_be_changed_by_route_page_or_sql(team: StaffSite) -> N
             team.run(lambda e, s=statement: e.run_querystring(QueryString(s)))
     (row,) = decisions(team)
     assert (row["outcome"], row["conditions"]) == ("go_with_conditions", "Train first.")
+
+
+def test_the_memo_holds_the_decision_in_english_and_spanish(team: StaffSite) -> None:
+    decided_run(team.reports_dir / "alpha")
+    analyst = team.browser("analyst@example.org")
+    add_concern(analyst, "Night shift has <script>no</script> one to ask", "blocker")
+    executive = team.browser("executive@example.org")
+    made = decide(executive, outcome="go_with_conditions", conditions="On-call <b>first</b>.")
+    memo = made.headers["location"] + "/memo"
+
+    english = team.browser("manager@example.org").get(memo + ".html?lang=en")
+    assert english.status_code == 200
+    assert "default-src 'none'" in english.headers["content-security-policy"]
+    text = english.text
+    for expected in (
+        "Rollout decision memo",
+        "Go with conditions",
+        "On-call &lt;b&gt;first&lt;/b&gt;.",
+        "Ready with conditions",
+        ">40<",
+        ">37<",
+        ">35<",
+        "Night shift has &lt;script&gt;no&lt;/script&gt; one to ask",
+        "blocker",
+        "Open",
+        "executive@example.org",
+        " UTC",
+    ):
+        assert expected in text, expected
+    assert "<script>" not in text and "<b>first" not in text
+
+    spanish = executive.get(memo + ".html?lang=es").text
+    assert '<html lang="es"' in spanish
+    for expected in ("Adelante con condiciones", "Abierta", "bloqueante", "Listo con condiciones"):
+        assert expected in spanish, expected
+
+    pdf = executive.get(memo + ".pdf?lang=es")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["content-disposition"]
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.content)) == 1  # one page
+
+    for role in ("analyst", "facilitator"):
+        assert team.browser(f"{role}@example.org").get(memo + ".html").status_code == 403
+    other = memo.replace("/alpha/", "/beta/")
+    assert executive.get(other + ".html").status_code == 404
+    assert team.browser("admin@example.org").get(other + ".html").status_code == 404

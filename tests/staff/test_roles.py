@@ -100,6 +100,8 @@ DECISION_ROUTES = [
     Route("GET", _D, "decisions.view"),
     Route("GET", _D + "/new", "decisions.record"),
     Route("GET", _D + "/{did}", "decisions.view"),
+    Route("GET", _D + "/{did}/memo.html", "decisions.view"),
+    Route("GET", _D + "/{did}/memo.pdf", "decisions.view"),
     Route(
         "POST",
         _D,
