@@ -10,6 +10,7 @@ from pathlib import Path
 from evaluation.reporting.pdf import find_chromium, html_to_pdf
 from pilotkit.errors import PilotkitError
 from survey_server.errors import ConflictError
+from survey_server.i18n.lazy import lazy_gettext
 
 #: A one-page memo prints in a few seconds; a stuck chromium must not hold the request.
 PRINT_TIMEOUT_S = 60.0
@@ -31,8 +32,12 @@ def _print(html: str) -> bytes:
 async def memo_pdf(html: str) -> bytes:
     """The memo page printed to PDF, in a worker thread (printing takes seconds)."""
     if not pdf_available():
-        raise ConflictError("this server cannot make PDFs (it needs chromium): open the HTML memo")
+        raise ConflictError(
+            lazy_gettext("this server cannot make PDFs (it needs chromium): open the HTML memo")
+        )
     try:
         return await asyncio.to_thread(_print, html)
     except PilotkitError as exc:
-        raise ConflictError(f"the memo could not be printed to PDF: {exc}") from None
+        raise ConflictError(
+            lazy_gettext("the memo could not be printed to PDF: %(problem)s", problem=str(exc))
+        ) from None
