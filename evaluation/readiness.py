@@ -238,11 +238,12 @@ def _inconclusive_finding(result: DimensionResult, alpha: float, design: Design)
             f"({result.n_pre} before, {result.n_post} after, {result.n_paired} in both waves)."
         )
     else:
-        margin = f"{result.margin:.2f}" if result.margin is not None else "the margin"
+        # without a known scale there is no margin in points to name
+        margin = f"a drop of {result.margin:.2f} points; " if result.margin is not None else ""
         reason = (
             f"{_change_sentence(result, alpha)}: not clear "
             "enough to call a change once every area tested is allowed for, nor shown to be "
-            f"no worse than the margin (a drop of {margin} points; n = {analysed})."
+            f"no worse than the margin ({margin}n = {analysed})."
         )
     values = {
         **_change_values(result, alpha),

@@ -90,12 +90,14 @@ def finding_text(finding: Finding, labels: Mapping[str, str], m: Messages) -> st
         return m("reasons.dimension_untestable", label=label, **v)
     if rule == "dimension_inconclusive":
         margin = v.get("margin")
+        if margin is None:  # no scale, so no margin in points to name
+            return m(
+                "reasons.dimension_inconclusive_no_margin", change=_change(m, label, v), n=v["n"]
+            )
         return m(
             "reasons.dimension_inconclusive",
             change=_change(m, label, v),
-            margin=m("reasons.margin_default")
-            if margin is None
-            else m("reasons.margin", margin=margin),
+            margin=m("reasons.margin", margin=margin),
             n=v["n"],
         )
     if rule == "weak_reliability":

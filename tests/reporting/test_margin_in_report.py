@@ -250,3 +250,19 @@ def test_a_spanish_report_with_notes_keeps_only_the_notes_in_english(crm) -> Non
         for note in notes:
             reason = reason.replace(note, "")
         assert not ENGLISH.findall(reason), reason
+
+
+def test_an_area_without_a_margin_is_not_given_one_in_words() -> None:
+    inst = load_instrument("pilot-core")
+    result = evaluate(inst, simulate_responses(inst, Scenario(participants=12, seed=1)))
+    (finding,) = [
+        f
+        for f in EVERY_RULE
+        if f.rule == "dimension_inconclusive"
+        and f.values.get("testable")
+        and f.values.get("margin") is None
+    ]
+    for language in ("en", "es"):
+        text = finding_text(finding, area_labels(result, inst, language), texts(language))
+        assert "(n = 9)" in text, text
+        assert "margin points" not in text and "no calculable" not in text
