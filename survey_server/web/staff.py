@@ -14,6 +14,7 @@ from survey_server.web.staff_errors import STAFF_EXCEPTION_HANDLERS
 from survey_server.web.staff_margin import MARGIN_HANDLERS
 from survey_server.web.staff_outreach import OUTREACH_HANDLERS
 from survey_server.web.staff_pilots import PILOT_HANDLERS
+from survey_server.web.staff_portfolio import PORTFOLIO_HANDLERS
 from survey_server.web.staff_questionnaires import QUESTIONNAIRE_HANDLERS
 from survey_server.web.staff_reports import REPORT_HANDLERS
 from survey_server.web.staff_schedule import SCHEDULE_HANDLERS
@@ -36,6 +37,7 @@ def staff_router() -> Router:
             *OUTREACH_HANDLERS,
             *CONCERN_HANDLERS,
             *DECISION_HANDLERS,
+            *PORTFOLIO_HANDLERS,
         ],
         dependencies={"session": Provide(require_session)},
         exception_handlers=STAFF_EXCEPTION_HANDLERS,  # type: ignore[arg-type]

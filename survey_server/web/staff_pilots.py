@@ -32,7 +32,7 @@ from survey_server.web.staff_auth import STAFF_HEADERS, SignedIn, checked_form, 
 from survey_server.web.staff_reports import verdict_words
 
 
-def _reader_languages(request: Request) -> list[str]:
+def reader_languages(request: Request) -> list[str]:
     """The report language the reader's browser prefers (Accept-Language), if the report
     is written in it: the latest report shown is the latest in that language."""
     from evaluation.reporting.i18n import report_languages
@@ -49,7 +49,7 @@ async def pilots_page(request: Request, state: State, session: SignedIn) -> Temp
             state.engine,
             [(p.id, p.slug) for p in pilots],
             state.settings.reports_dir,
-            _reader_languages(request),
+            reader_languages(request),
         )
         if allowed(session.user.role, "reports.view")
         else {}
@@ -179,7 +179,7 @@ async def _pilot_page(
     members = await accounts.members(state.engine, pilot_id)
     latest_report = (
         await report_jobs.latest_report(
-            state.engine, pilot_id, slug, state.settings.reports_dir, _reader_languages(request)
+            state.engine, pilot_id, slug, state.settings.reports_dir, reader_languages(request)
         )
         if allowed(session.user.role, "reports.view")
         else None

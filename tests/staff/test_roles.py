@@ -118,6 +118,7 @@ ROUTES = [
     Route("GET", "/staff/users", "users.manage", pilot_scoped=False),
     Route("GET", "/staff/audit", "audit.view", pilot_scoped=False),
     Route("GET", "/staff/tokens", "tokens", pilot_scoped=False),
+    Route("GET", "/staff/portfolio", "decisions.view", pilot_scoped=False),
     Route("GET", "/staff/pilots/{slug}", "pilot.view"),
     Route("GET", "/staff/pilots/{slug}/sessions/new", "sessions.edit"),
     Route("GET", "/staff/pilots/{slug}/sessions/{sid}", "sessions.view"),
