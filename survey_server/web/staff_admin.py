@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey_server.errors import InvalidInputError
-from survey_server.i18n.lazy import as_sentence
+from survey_server.i18n.lazy import as_sentence, lazy_gettext
 from survey_server.inputs import MAX_ID, optional_whole_number
 from survey_server.services import accounts, api_tokens, audit, audit_view
 from survey_server.services.roles import ROLES
@@ -29,7 +29,7 @@ async def _users_page(
     return page(
         session,
         "users.html",
-        "Staff accounts",
+        lazy_gettext("Staff accounts"),
         status,
         users=users,
         roles=ROLES,
@@ -94,7 +94,7 @@ async def audit_page(
     return page(
         session,
         "audit.html",
-        "Audit log",
+        lazy_gettext("Audit log"),
         log=log,
         readable=[audit_view.readable(entry, names) for entry in log.entries],
         pilots=pilots,
@@ -111,7 +111,7 @@ async def _tokens_page(
     return page(
         session,
         "tokens.html",
-        "API tokens",
+        lazy_gettext("API tokens"),
         status,
         tokens=tokens,
         new_token=new_token,

@@ -129,7 +129,7 @@ def _sign_in_page(
     response = page(
         None,
         "sign_in.html",
-        "Sign in",
+        lazy_gettext("Sign in"),
         status,
         error=error,
         email=email,
@@ -215,7 +215,9 @@ async def sign_out(request: Request, state: State, session: SignedIn) -> Respons
 
 @get("/staff/password", include_in_schema=False)
 async def password_form(session: SignedIn) -> Template:
-    return page(session, "password.html", "Change your password", errors={}, done=False)
+    return page(
+        session, "password.html", lazy_gettext("Change your password"), errors={}, done=False
+    )
 
 
 @post("/staff/password", include_in_schema=False)
@@ -238,7 +240,7 @@ async def change_password(request: Request, state: State, session: SignedIn) -> 
     return page(
         session,
         "password.html",
-        "Change your password",
+        lazy_gettext("Change your password"),
         status=422 if errors else 200,
         errors=errors,
         done=not errors,

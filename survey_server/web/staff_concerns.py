@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import concerns
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.concerns import ConcernFieldsError, ConcernInput
@@ -63,7 +64,7 @@ async def _register_page(
     return page(
         session,
         "concerns.html",
-        "Concerns",
+        lazy_gettext("Concerns"),
         status,
         slug=slug,
         concerns=rows,
@@ -122,7 +123,7 @@ async def _concern_page(
     return page(
         session,
         "concern.html",
-        f"Concern {concern_id}",
+        lazy_gettext("Concern %(concern_id)s", concern_id=concern_id),
         status,
         slug=slug,
         concern=row,

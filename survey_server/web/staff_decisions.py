@@ -34,7 +34,7 @@ async def decisions_page(state: State, session: SignedIn, slug: FromPath[str]) -
     return page(
         session,
         "decisions.html",
-        f"Rollout decisions – {pilot.name}",
+        lazy_gettext("Rollout decisions – %(name)s", name=pilot.name),
         pilot=pilot,
         decisions=records,
         latest_report=latest,
@@ -63,7 +63,7 @@ async def _new_decision_page(
     return page(
         session,
         "decision_new.html",
-        f"Record a rollout decision – {pilot.name}",
+        lazy_gettext("Record a rollout decision – %(name)s", name=pilot.name),
         status,
         pilot=pilot,
         evidence=evidence,
@@ -154,7 +154,9 @@ async def decision_page(
     return page(
         session,
         "decision.html",
-        f"Rollout decision {decision_id} – {pilot.name}",
+        lazy_gettext(
+            "Rollout decision %(decision_id)s – %(name)s", decision_id=decision_id, name=pilot.name
+        ),
         pilot=pilot,
         decision=record,
         verdicts=verdict_words(),

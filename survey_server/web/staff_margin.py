@@ -7,6 +7,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import pilot_margin
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.pilots import get_pilot
@@ -30,7 +31,7 @@ async def _margin_page(
     return page(
         session,
         "margin.html",
-        "Margin for the verdict",
+        lazy_gettext("Margin for the verdict"),
         422 if error else 200,
         pilot=await get_pilot(state.engine, slug),
         setting=setting,

@@ -74,7 +74,7 @@ async def outreach_page(
     return page(
         session,
         "outreach.html",
-        f"E-mail invitations – {board.facts.name}",
+        lazy_gettext("E-mail invitations – %(name)s", name=board.facts.name),
         board=board,
         slug=slug,
         queued=queued if queued and queued.isascii() and queued.isdigit() else None,
@@ -105,7 +105,7 @@ async def save_plan(
         return page(
             session,
             "outreach.html",
-            f"E-mail invitations – {board.facts.name}",
+            lazy_gettext("E-mail invitations – %(name)s", name=board.facts.name),
             422,
             board=board,
             slug=slug,
@@ -141,7 +141,7 @@ async def _contacts_page(
     return page(
         session,
         "contacts.html",
-        f"Contacts – {facts.name}",
+        lazy_gettext("Contacts – %(name)s", name=facts.name),
         code,
         facts=facts,
         slug=slug,
@@ -268,7 +268,7 @@ async def _templates_page(
     return page(
         session,
         "outreach_templates.html",
-        f"Message wording – {facts.name}",
+        lazy_gettext("Message wording – %(name)s", name=facts.name),
         code,
         facts=facts,
         slug=slug,
@@ -385,7 +385,9 @@ async def _preview_page(
     return page(
         session,
         "outreach_send.html",
-        f"Send {kind}s – {batch.facts.name}",
+        lazy_gettext("Send invitations – %(name)s", name=batch.facts.name)
+        if kind == "invitation"
+        else lazy_gettext("Send reminders – %(name)s", name=batch.facts.name),
         code,
         batch=batch,
         slug=slug,
@@ -507,7 +509,7 @@ async def messages_page(
     return page(
         session,
         "outreach_messages.html",
-        f"Messages – {facts.name}",
+        lazy_gettext("Messages – %(name)s", name=facts.name),
         facts=facts,
         slug=slug,
         rows=rows,
@@ -544,7 +546,7 @@ async def message_page(
     return page(
         session,
         "outreach_message.html",
-        f"Message – {facts.name}",
+        lazy_gettext("Message – %(name)s", name=facts.name),
         facts=facts,
         slug=slug,
         row=row,

@@ -55,7 +55,12 @@ async def pilots_page(request: Request, state: State, session: SignedIn) -> Temp
         else {}
     )
     return page(
-        session, "pilots.html", "Pilots", pilots=pilots, reports=reports, verdicts=verdict_words()
+        session,
+        "pilots.html",
+        lazy_gettext("Pilots"),
+        pilots=pilots,
+        reports=reports,
+        verdicts=verdict_words(),
     )
 
 
@@ -67,7 +72,7 @@ def _new_pilot_page(
     return page(
         session,
         "pilot_new.html",
-        "New pilot",
+        lazy_gettext("New pilot"),
         status,
         instruments=instruments,
         wave_names=wave_names,
@@ -292,7 +297,12 @@ async def invitation_batch(
     pilot_id = await pilot_id_for(session.user, slug, "pilot.manage")
     links = await staff_pilots.batch_links(state.engine, session.user, pilot_id, key)
     return page(
-        session, "invitations.html", "New participant links", slug=slug, key=key, links=links
+        session,
+        "invitations.html",
+        lazy_gettext("New participant links"),
+        slug=slug,
+        key=key,
+        links=links,
     )
 
 
@@ -346,7 +356,7 @@ async def invitation_sheet(
     return page(
         session,
         "sheet.html",
-        f"Invitation sheet – {sheet.pilot_name}",
+        lazy_gettext("Invitation sheet – %(pilot_name)s", pilot_name=sheet.pilot_name),
         slug=slug,
         key=key,
         sheet=sheet,

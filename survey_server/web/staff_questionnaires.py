@@ -57,7 +57,7 @@ def _overview(
     return page(
         session,
         "questionnaire.html",
-        f"Questionnaire – {q.pilot_name}",
+        lazy_gettext("Questionnaire – %(pilot_name)s", pilot_name=q.pilot_name),
         status,
         q=q,
         sections=sections(q.data),
@@ -180,7 +180,7 @@ async def details_form(state: State, session: SignedIn, slug: FromPath[str]) -> 
     return page(
         session,
         "questionnaire_details.html",
-        "Title and introduction",
+        lazy_gettext("Title and introduction"),
         q=q,
         lang_name=language_name,
         error="",
@@ -199,7 +199,7 @@ async def save_details(
         return page(
             session,
             "questionnaire_details.html",
-            "Title and introduction",
+            lazy_gettext("Title and introduction"),
             422,
             q=q,
             lang_name=language_name,
@@ -432,7 +432,7 @@ async def dimension_form(
     return page(
         session,
         "questionnaire_dimension.html",
-        f"Dimension {dim_id}",
+        lazy_gettext("Dimension %(dim_id)s", dim_id=dim_id),
         q=q,
         dim=dim,
         lang_name=language_name,
@@ -462,7 +462,7 @@ async def save_dimension(
         return page(
             session,
             "questionnaire_dimension.html",
-            f"Dimension {dim_id}",
+            lazy_gettext("Dimension %(dim_id)s", dim_id=dim_id),
             422,
             q=q,
             dim=dim,
@@ -494,7 +494,7 @@ def _translations(
     return page(
         session,
         "questionnaire_translations.html",
-        "Translations",
+        lazy_gettext("Translations"),
         status,
         q=q,
         rows=rows,
@@ -582,7 +582,7 @@ async def check_relevant(
 @get(BASE + "/versions", include_in_schema=False)
 async def versions_page(state: State, session: SignedIn, slug: FromPath[str]) -> Template:
     q = await _load(state, session, slug)
-    return page(session, "questionnaire_versions.html", "Versions", q=q, error="")
+    return page(session, "questionnaire_versions.html", lazy_gettext("Versions"), q=q, error="")
 
 
 @post(BASE + "/put-in-use", include_in_schema=False)
@@ -686,7 +686,7 @@ async def _preview(
     return page(
         session,
         "questionnaire_preview.html",
-        "Preview",
+        lazy_gettext("Preview"),
         q=q,
         waves=waves,
         wave=chosen_wave,

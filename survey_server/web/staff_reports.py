@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
 from survey_server.errors import ConflictError
-from survey_server.i18n.lazy import as_sentence
+from survey_server.i18n.lazy import as_sentence, lazy_gettext
 from survey_server.services import report_jobs
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.pilots import get_pilot
@@ -67,7 +67,7 @@ async def _reports_page(
     return page(
         session,
         "reports.html",
-        f"Readiness reports – {pilot.name}",
+        lazy_gettext("Readiness reports – %(name)s", name=pilot.name),
         status,
         pilot=pilot,
         runs=runs,

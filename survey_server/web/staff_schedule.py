@@ -30,7 +30,7 @@ def _schedule_page(
     return page(
         session,
         "schedule.html",
-        "Schedule",
+        lazy_gettext("Schedule"),
         status,
         pilot=pilot,
         errors=errors,
@@ -110,7 +110,7 @@ async def results_page(
     return page(
         session,
         "results.html",
-        f"Live results – {pilot.name}",
+        lazy_gettext("Live results – %(name)s", name=pilot.name),
         pilot=pilot,
         results=results,
         wave=wave if wave in names else "",

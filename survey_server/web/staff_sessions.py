@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import focus_groups
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.focus_groups import NoteFieldsError, NoteInput
@@ -50,7 +51,7 @@ async def new_session_form(session: SignedIn, slug: FromPath[str]) -> Template:
     return page(
         session,
         "session_new.html",
-        "Record a session",
+        lazy_gettext("Record a session"),
         slug=slug,
         values={"facilitator": session.user.email},
         errors={},
@@ -73,7 +74,7 @@ async def create_session(
         return page(
             session,
             "session_new.html",
-            "Record a session",
+            lazy_gettext("Record a session"),
             422,
             slug=slug,
             values=values,
@@ -174,7 +175,7 @@ async def note_page(
     return page(
         session,
         "note_edit.html",
-        "Edit a note",
+        lazy_gettext("Edit a note"),
         slug=slug,
         session_id=session_id,
         note=note,
@@ -213,7 +214,7 @@ async def edit_note(
         return page(
             session,
             "note_edit.html",
-            "Edit a note",
+            lazy_gettext("Edit a note"),
             422,
             slug=slug,
             session_id=session_id,

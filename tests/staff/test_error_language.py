@@ -59,3 +59,13 @@ def test_a_nul_character_is_named_in_spanish_on_a_page_and_in_english_in_the_api
     body = api.json()
     assert body["code"] == "nul_character"
     assert body["errors"] == {"q": "must not contain the NUL character (\\u0000)"}
+
+
+def test_page_titles_built_in_python_follow_the_page_language(team: StaffSite) -> None:
+    manager = team.browser("manager@example.org")
+    spanish = manager.get("/staff/pilots/new", headers=SPANISH).text
+    assert "<title>Nuevo piloto – pilotkit personal</title>" in spanish
+    reports = manager.get("/staff/pilots/alpha/reports", headers=SPANISH).text
+    assert "<title>Informes de preparación – " in reports
+    english = manager.get("/staff/pilots/new").text
+    assert "<title>New pilot – pilotkit staff</title>" in english
