@@ -8,6 +8,7 @@ from litestar.datastructures import State
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services import accounts, portfolio
 from survey_server.web.staff_auth import SignedIn, page
 from survey_server.web.staff_pilots import reader_languages
@@ -37,7 +38,7 @@ async def portfolio_page(
     return page(
         session,
         "portfolio.html",
-        "Portfolio",
+        lazy_gettext("Portfolio"),
         rows=rows,
         sort=sort,
         descending=descending,
