@@ -10,13 +10,14 @@ it as before); a page shows it in its own language, translated when it is render
 (`in_language`, called by the templates for every value they print). Placeholders are
 named, so a translator may reorder them; a placeholder may itself be a `LazyText` (a
 field's name), and a `Count` (a size, a number of rows) is written with the language's
-digit grouping (`200,000`, `200.000`); other numbers (ids, years) are written as they
-are. `lazy_gettext` is an extraction keyword (`babel.cfg`), so `make translations`
-finds these texts.
+digit grouping (`200,000`, `200.000`) and a date as the language writes it; other
+numbers (ids, years) are written as they are. `lazy_gettext` is an extraction keyword
+(`babel.cfg`), so `make translations` finds these texts.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from survey_server.i18n import formatting
@@ -100,4 +101,6 @@ def _shown(value: Any, lang: str, register: str) -> Any:
         return value.in_language(lang, register)
     if isinstance(value, Count):
         return formatting.format_number(value, lang)
+    if isinstance(value, date):
+        return formatting.format_date(value, lang)
     return value

@@ -21,6 +21,11 @@ from survey_server.staff_tables import FocusSession, Note
 from survey_server.tables import Pilot
 
 KINDS: tuple[str, ...] = ("focus_group", "interview", "small_group")
+KIND_LABELS: dict[str, str] = {
+    "focus_group": lazy_gettext("Focus group"),
+    "interview": lazy_gettext("Interview"),
+    "small_group": lazy_gettext("Small group"),
+}
 SENTIMENTS: tuple[str, ...] = ("positive", "negative", "neutral", "mixed")
 SEVERITIES: tuple[str, ...] = ("none", "minor", "major", "blocker")
 
@@ -42,6 +47,14 @@ class SessionInfo:
     attendees: int
     facilitator: str
     notes: int
+
+    @property
+    def title(self) -> str:
+        """The session as "Focus group on 4 Dec 2026", in the reader's language once shown."""
+        kind = KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+        return lazy_gettext(
+            "%(kind)s on %(date)s", kind=kind, date=date.fromisoformat(self.held_on)
+        )
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ async def new_session_form(session: SignedIn, slug: FromPath[str]) -> Template:
         values={"facilitator": session.user.email},
         errors={},
         kinds=focus_groups.KINDS,
+        kind_labels=focus_groups.KIND_LABELS,
     )
 
 
@@ -80,6 +81,7 @@ async def create_session(
             values=values,
             errors=exc.errors,
             kinds=focus_groups.KINDS,
+            kind_labels=focus_groups.KIND_LABELS,
         )
     return Redirect(
         f"/staff/pilots/{slug}/sessions/{session_id}", status_code=303, headers=STAFF_HEADERS
@@ -104,7 +106,7 @@ async def _session_page(
     return page(
         session,
         "session.html",
-        f"{info.kind.replace('_', ' ').capitalize()} on {info.held_on}",
+        info.title,
         status,
         slug=slug,
         info=info,

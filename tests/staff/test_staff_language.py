@@ -3,7 +3,7 @@ English otherwise; Babel's plural rules and number formats follow the same langu
 
 from __future__ import annotations
 
-from tests.staff.conftest import StaffSite
+from tests.staff.conftest import StaffSite, csrf_of
 
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 
@@ -30,3 +30,26 @@ def test_a_signed_in_manager_reads_the_pilot_page_in_spanish(team: StaffSite):
     listing = browser.get("/staff/pilots", headers=SPANISH).text
     # CLDR's plural rules for Spanish: "0 participantes", never "0 participante".
     assert "0 participantes" in listing
+
+
+def test_a_session_is_named_with_its_kind_and_day_in_the_readers_language(team: StaffSite):
+    browser = team.browser("facilitator@example.org")
+    form = browser.get("/staff/pilots/alpha/sessions/new", headers=SPANISH).text
+    assert ">Grupo focal</label>" in form and ">Entrevista</label>" in form
+    created = browser.post(
+        "/staff/pilots/alpha/sessions/new",
+        headers=SPANISH,
+        data={
+            "csrf_token": csrf_of(form),
+            "held_on": "2026-03-02",
+            "kind": "focus_group",
+            "attendees": "8",
+            "facilitator": "Maria",
+        },
+    )
+    assert created.status_code == 200, created.text
+    assert "<h1>Grupo focal el 2 mar 2026</h1>" in created.text
+    english = browser.get(str(created.url)).text
+    assert "<h1>Focus group on Mar 2, 2026</h1>" in english
+    pilot = browser.get("/staff/pilots/alpha", headers=SPANISH).text
+    assert "Grupo focal el 2 mar 2026</a>" in pilot
