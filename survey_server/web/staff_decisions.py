@@ -14,7 +14,7 @@ from survey_server.errors import ConflictError
 from survey_server.i18n import language_name
 from survey_server.i18n.lazy import lazy_gettext
 from survey_server.i18n.staff import staff_language, staff_languages
-from survey_server.services import concerns, decision_memo, decisions, report_jobs
+from survey_server.services import audit, concerns, decision_memo, decisions, report_jobs
 from survey_server.services.accounts import pilot_id_for
 from survey_server.services.decisions import DecisionFieldsError
 from survey_server.services.pilots import get_pilot
@@ -168,8 +168,9 @@ async def decision_page(
 
 async def _memo(
     request: Request, state: State, session: SignedIn, slug: str, decision_id: int, lang: str
-) -> tuple[str, str]:
-    """The memo page in `lang` (a staff language, else the reader's), and that language."""
+) -> tuple[str, str, int]:
+    """The memo page in `lang` (a staff language, else the reader's), that language and the
+    pilot's id."""
     pilot_id = await pilot_id_for(session.user, slug, "decisions.view")
     language = lang if lang in staff_languages() else staff_language(request)
     pilot = await get_pilot(state.engine, slug)
@@ -181,7 +182,7 @@ async def _memo(
         decision=record,
         verdict=verdict_words(language).get(record.verdict, record.verdict),
     )
-    return html, language
+    return html, language, pilot_id
 
 
 @get("/staff/pilots/{slug:str}/decisions/{decision_id:int}/memo.html", include_in_schema=False)
@@ -193,7 +194,7 @@ async def memo_html(
     decision_id: FromPath[int],
     lang: FromQuery[str] = "",
 ) -> Response[str]:
-    html, _ = await _memo(request, state, session, slug, decision_id, lang)
+    html, _, _ = await _memo(request, state, session, slug, decision_id, lang)
     return Response(html, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
 
 
@@ -206,9 +207,10 @@ async def memo_pdf(
     decision_id: FromPath[int],
     lang: FromQuery[str] = "",
 ) -> Response[bytes]:
-    html, language = await _memo(request, state, session, slug, decision_id, lang)
+    html, language, pilot_id = await _memo(request, state, session, slug, decision_id, lang)
     pdf = await decision_memo.memo_pdf(html)
     name = f"{slug}-decision-{decision_id}-{language}.pdf"
+    await audit.record_export(state.engine, session.user.actor, pilot_id, slug, name)
     return Response(
         pdf,
         media_type="application/pdf",

@@ -233,9 +233,22 @@ def test_the_memo_holds_the_decision_in_english_and_spanish(team: StaffSite) -> 
     assert pdf.content.startswith(b"%PDF")
     assert "attachment" in pdf.headers["content-disposition"]
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.content)) == 1  # one page
+    downloads = team.run(
+        lambda e: AuditEntry.select(AuditEntry.actor_email, AuditEntry.after).where(
+            AuditEntry.action == "export.download"
+        )
+    )
+    assert [(d["actor_email"], _json(d["after"])) for d in downloads] == [
+        ("executive@example.org", {"file": pdf.headers["content-disposition"].split('"')[1]})
+    ]
 
     for role in ("analyst", "facilitator"):
         assert team.browser(f"{role}@example.org").get(memo + ".html").status_code == 403
     other = memo.replace("/alpha/", "/beta/")
     assert executive.get(other + ".html").status_code == 404
     assert team.browser("admin@example.org").get(other + ".html").status_code == 404
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as SQLite (text) and PostgreSQL (text here too) give it back."""
+    return json.loads(value) if isinstance(value, str) else value
