@@ -38,14 +38,23 @@ BODY_VALUES: tuple[Any, ...] = (
     "\ud800",
     10**400,
     -(10**400),
-    1e308 * 10,
     [],
     {},
     None,
     True,
 )
-PLACES: tuple[str, ...] = ("query", "path", "body", "answer", "answer", "deep")
+PLACES: tuple[str, ...] = ("query", "path", "body", "answer", "answer", "raw")
 DEPTH = 10_000
+#: Bodies no JSON encoder writes, sent as bytes: nesting past any recursion limit, the
+#: non-standard NaN and Infinity tokens Python's decoder accepts, bytes that are not UTF-8.
+RAW_BODIES: tuple[bytes, ...] = (
+    b"[" * DEPTH + b"]" * DEPTH,
+    b'{"answers": {"comments": NaN}}',
+    b'{"answers": {"hours": Infinity}}',
+    b'{"answers": {"hours": 1e999}}',
+    b"\xff\xfe{}",
+    b'{"answers": {}, "answers": {"comments": "twice"}}',
+)
 
 
 def _replace_leaf(value: Any, data: st.DataObject, hostile: Any) -> Any:
@@ -74,8 +83,8 @@ def make_hostile(
     """Put one hostile value into `case` (a schemathesis case) and return where it went.
 
     Path parameters named in `keep_path` (a real token, a real slug) are left alone, so the
-    request reaches the code behind them. "deep" means the body is replaced by JSON nested
-    `DEPTH` levels, which the caller sends as raw bytes (a client's encoder would recurse).
+    request reaches the code behind them. "raw" means the caller sends one of `RAW_BODIES`
+    instead of the case's body (`send_raw`).
     "answer" gives a body's `answers` the `valid` answers of every item but one, which gets the
     hostile value, so the request passes the schema and reaches the database.
     """
@@ -106,18 +115,13 @@ def make_hostile(
     return place
 
 
-def deep_json() -> bytes:
-    return b"[" * DEPTH + b"]" * DEPTH
-
-
-def send_deep(case: Any, base: str, headers: dict[str, str]) -> httpx.Response:
-    """The case's method and path with a body nested `DEPTH` levels, sent as raw bytes."""
-    path = case.formatted_path
+def send_raw(case: Any, base: str, headers: dict[str, str], body: bytes) -> httpx.Response:
+    """The case's method and path with `body` sent as it is, as JSON."""
     return httpx.request(
         case.method,
-        f"{base}{path}",
+        f"{base}{case.formatted_path}",
         params=case.query or None,
-        content=deep_json(),
+        content=body,
         headers={**headers, "Content-Type": "application/json"},
         timeout=60,
     )

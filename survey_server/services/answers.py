@@ -2,7 +2,8 @@
 
 Accepted values (the participant API's contract): likert an integer on the item's scale
 (or the name of a point, for a scale imported with names);
-number a finite number within the item's `min`/`max`; boolean true/false (0/1 too);
+number a finite number within the item's `min`/`max` (whole numbers at most
+`MAX_WHOLE_NUMBER` either way); boolean true/false (0/1 too);
 single one choice value; multi a list of choice values; text a string of at most
 `MAX_TEXT_LENGTH` characters. `None` (or an empty text or list) means "not answered".
 """
@@ -34,8 +35,26 @@ class AnswerError(ValueError):
         self.params = params
 
 
+#: The largest whole number an answer may be: what a float holds exactly, far below the
+#: databases' integer limits (a JSON integer may have hundreds of digits).
+MAX_WHOLE_NUMBER = 2**53
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_whole(value: object) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value) and value.is_integer()
+    return _is_number(value)
+
+
+def _is_storable(value: int | float) -> bool:
+    """Finite, and a whole number no larger than `MAX_WHOLE_NUMBER` either way."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return -MAX_WHOLE_NUMBER <= value <= MAX_WHOLE_NUMBER
 
 
 def check_answer(instrument: Instrument, item: Item, value: object) -> AnswerValue | None:
@@ -46,20 +65,20 @@ def check_answer(instrument: Instrument, item: Item, value: object) -> AnswerVal
         scale = instrument.scale_of(item)
         if isinstance(value, str) and scale is not None and scale.point_of(value) is not None:
             value = scale.point_of(value)  # a point's name, as the imported form recorded it
-        if not _is_number(value) or not float(value).is_integer():  # type: ignore[arg-type]
+        if not _is_whole(value):
             raise AnswerError("must be a whole number on the scale", "choose")
         number = int(value)  # type: ignore[arg-type]
         if scale is not None and not scale.min <= number <= scale.max:
             raise AnswerError(f"must be between {scale.min} and {scale.max}", "choose")
         return number
     if item.type == "number":
-        if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
+        if not _is_number(value) or not _is_storable(value):  # type: ignore[arg-type]
             raise AnswerError("must be a number", "number")
         if item.min is not None and value < item.min:  # type: ignore[operator]
             raise AnswerError(f"must be at least {_plain(item.min)}", "min", min=_plain(item.min))
         if item.max is not None and value > item.max:  # type: ignore[operator]
             raise AnswerError(f"must be at most {_plain(item.max)}", "max", max=_plain(item.max))
-        return int(value) if float(value).is_integer() else float(value)  # type: ignore[arg-type]
+        return int(value) if _is_whole(value) else float(value)  # type: ignore[arg-type]
     if item.type == "boolean":
         if isinstance(value, bool):
             return value

@@ -57,3 +57,16 @@ def test_error_lists_are_bounded() -> None:
     shown = bounded(errors)
     assert len(shown) == 21 and shown["…"] == "and 5 more"
     assert bounded({"a": "x"}) == {"a": "x"}
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), 2**53 + 1, float("inf"), float("nan")])
+def test_numbers_no_column_can_hold_are_refused_as_answers(value: float) -> None:
+    from pilotkit.instruments import load_instrument_file
+    from survey_server.services.answers import AnswerError, check_answer
+    from tests.server.conftest import ALL_TYPES
+
+    instrument = load_instrument_file(ALL_TYPES)
+    for item_id in ("work_1", "hours"):
+        item = next(i for i in instrument.items if i.id == item_id)
+        with pytest.raises(AnswerError):
+            check_answer(instrument, item, value)
