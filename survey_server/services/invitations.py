@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from piccolo.engine.base import Engine
 
 from survey_server.database import write_transaction
-from survey_server.errors import ConflictError, InvalidInputError, NotFoundError
+from survey_server.errors import ConflictError, InvalidInputError
 from survey_server.i18n.lazy import lazy_gettext
 from survey_server.services.invitation_codes import attach_codes, code_token, unused_codes
-from survey_server.services.pilots import get_pilot
+from survey_server.services.pilots import get_pilot, wave_named
 from survey_server.services.tokens import hash_token, new_pseudonym, new_token
 from survey_server.tables import Participant
 
@@ -57,17 +57,7 @@ async def invite(
     wave_id: int | None = None
     wave_name = ""
     if wave is not None:
-        match = next((w for w in pilot.waves if w.name == wave), None)
-        if match is None:
-            names = ", ".join(w.name for w in pilot.waves)
-            raise NotFoundError(
-                lazy_gettext(
-                    "pilot '%(slug)s' has no wave '%(wave)s' (waves: %(names)s)",
-                    slug=slug,
-                    wave=wave,
-                    names=names,
-                )
-            )
+        match = wave_named(pilot, wave)
         wave_id, wave_name = match.id, match.name
         if pilot.anonymous and match.state() == "closed":
             raise ConflictError(

@@ -155,6 +155,21 @@ async def get_pilot(engine: Engine, slug: str) -> PilotSummary:
     return await _summary(row)
 
 
+def wave_named(pilot: PilotSummary, wave: str) -> WaveInfo:
+    """The pilot's wave called `wave`; NotFoundError naming the waves it has otherwise."""
+    match = next((w for w in pilot.waves if w.name == wave), None)
+    if match is None:
+        raise NotFoundError(
+            lazy_gettext(
+                "pilot '%(slug)s' has no wave '%(wave)s' (waves: %(names)s)",
+                slug=pilot.slug,
+                wave=wave,
+                names=", ".join(w.name for w in pilot.waves),
+            )
+        )
+    return match
+
+
 async def list_pilots(engine: Engine) -> list[PilotSummary]:
     rows = await Pilot.select(*_SUMMARY_COLUMNS).order_by(Pilot.created_at)
     return [await _summary(row) for row in rows]
@@ -174,17 +189,7 @@ async def set_wave_status(engine: Engine, slug: str, wave: str, status: str) -> 
     """Open or close a wave (`open` | `closed` | `not_open`); clears a schedule it overrides.
     Closing keeps the moment it closed in `closes_at`."""
     pilot = await get_pilot(engine, slug)
-    target = next((w for w in pilot.waves if w.name == wave), None)
-    if target is None:
-        names = ", ".join(w.name for w in pilot.waves)
-        raise NotFoundError(
-            lazy_gettext(
-                "pilot '%(slug)s' has no wave '%(wave)s' (waves: %(names)s)",
-                slug=slug,
-                wave=wave,
-                names=names,
-            )
-        )
+    target = wave_named(pilot, wave)
     changes: dict = {Wave.status: status}
     if status == "open":
         changes[Wave.opens_at] = None
