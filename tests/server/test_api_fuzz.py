@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile import BODY_VALUES, RAW_BODIES, make_hostile, send_raw, valid_answers
+from tests.hostile import BODY_VALUES, make_hostile, send_hostile, valid_answers
 from tests.server.conftest import ALL_TYPES
 from tests.server.live import live_server, seed_pilot
 
@@ -111,10 +111,7 @@ def _fuzz_hostile(operation, base: str, tokens: list[str], valid: dict[str, Any]
         if "token" in (case.path_parameters or {}):
             case.path_parameters["token"] = real
         place = make_hostile(case, data, frozenset({"token"}), valid)
-        if place == "raw":
-            response = send_raw(case, base, {}, data.draw(st.sampled_from(RAW_BODIES)))
-        else:
-            response = case.call(base_url=base)
+        response = send_hostile(case, place, base, {}, data)
         assert response.status_code < 500, (
             f"{operation.method} {operation.path} ({place}) -> "
             f"{response.status_code}: {response.text[:300]}"

@@ -17,7 +17,7 @@ from survey_server.connection import connected
 from survey_server.services.accounts import add_member, create_user
 from survey_server.services.api_tokens import create_token
 from survey_server.services.audit import COMMAND_LINE
-from tests.hostile import RAW_BODIES, make_hostile, send_raw
+from tests.hostile import make_hostile, send_hostile
 from tests.server.live import live_server, seed_pilot
 from tests.staff.conftest import PASSWORD, PILOT_CORE
 
@@ -110,10 +110,7 @@ def _fuzz_hostile(operation, base: str, token: str) -> None:  # type: ignore[no-
             case.path_parameters["slug"] = "live"
         headers = {"Authorization": f"Bearer {token}"}
         place = make_hostile(case, data, keep_path=frozenset({"slug"}))
-        if place == "raw":
-            response = send_raw(case, base, headers, data.draw(st.sampled_from(RAW_BODIES)))
-        else:
-            response = case.call(base_url=base, headers=headers)
+        response = send_hostile(case, place, base, headers, data)
         assert response.status_code < 500, (
             f"{operation.method} {operation.path} ({place}) -> "
             f"{response.status_code}: {response.text[:300]}"
