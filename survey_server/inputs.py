@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -60,6 +60,20 @@ def whole_number_or(text: str | None, default: int, *, high: int) -> int:
     if raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS:
         return min(max(int(raw), 1), high)
     return default
+
+
+def one_of(text: str | None, field: str, allowed: Sequence[str], *, default: str = "") -> str:
+    """`text` if it is one of `allowed`; `default` if absent or empty; else InvalidFieldsError
+    naming `field` and the values it takes (a hand-edited `?sort=` gets a message, not a
+    silently different page)."""
+    raw = (text or "").strip()
+    if not raw:
+        return default
+    if raw in allowed:
+        return raw
+    raise InvalidFieldsError(
+        {field: lazy_gettext("choose one of: %(choices)s", choices=", ".join(allowed))}
+    )
 
 
 def too_long(fields: Mapping[str, tuple[str, int]]) -> dict[str, str]:

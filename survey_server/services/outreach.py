@@ -50,6 +50,9 @@ FINAL = ("sent", "failed", "cancelled")
 #: What an anonymous pilot's queued link is sealed for (`services.sealed`).
 OUTBOX_LINK = "outbox link"
 
+#: The states of a message in the outbox, as its list page filters them.
+MESSAGE_STATES: tuple[str, ...] = ("queued", "sending", "sent", "failed", "cancelled")
+
 
 class SendFieldsError(InvalidInputError):
     def __init__(self, errors: dict[str, str]) -> None:
@@ -725,11 +728,10 @@ async def messages(
     engine: Engine, pilot_id: int, *, state: str = "", page: int = 1, size: int = 50
 ) -> tuple[list[MessageRow], int]:
     """The pilot's messages, newest first (optionally in one state); and the page count."""
-    states = ("queued", "sending", "sent", "failed", "cancelled")
     where = Outbox.pilot == pilot_id
     extra = ""
     args: list[object] = [pilot_id]
-    if state in states:
+    if state in MESSAGE_STATES:
         where &= Outbox.state == state
         extra = 'AND o."state" = {}'
         args.append(state)

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from survey_server.errors import ConflictError, InvalidFieldsError, InvalidInputError, NotFoundError
 from survey_server.i18n import language_name
 from survey_server.i18n.lazy import as_sentence, lazy_gettext
-from survey_server.inputs import whole_number, whole_number_or
+from survey_server.inputs import one_of, whole_number, whole_number_or
 from survey_server.mail import FileTransport
 from survey_server.services import contacts, mail_templates, outreach
 from survey_server.services.accounts import pilot_id_for
@@ -166,6 +166,7 @@ async def contacts_page(
     page_number: FromQuery[str] = "1",
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, PERMISSION)
+    status = one_of(status, "status", contacts.STATUSES)
     number = whole_number_or(page_number, 1, high=10_000)
     return await _contacts_page(
         state, session, slug, pilot_id, search=q, status=status, page_number=number
@@ -503,6 +504,7 @@ async def messages_page(
     page_number: FromQuery[str] = "1",
 ) -> Template:
     pilot_id = await pilot_id_for(session.user, slug, PERMISSION)
+    status = one_of(status, "status", outreach.MESSAGE_STATES)
     facts = await contacts.pilot_facts(pilot_id)
     number = whole_number_or(page_number, 1, high=100_000)
     rows, pages = await outreach.messages(state.engine, pilot_id, state=status, page=number)

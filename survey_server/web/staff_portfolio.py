@@ -9,6 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from survey_server.i18n.lazy import lazy_gettext
+from survey_server.inputs import one_of
 from survey_server.services import accounts, portfolio
 from survey_server.web.staff_auth import SignedIn, page
 from survey_server.web.staff_pilots import reader_languages
@@ -20,13 +21,12 @@ async def portfolio_page(
     request: Request,
     state: State,
     session: SignedIn,
-    sort: FromQuery[str] = "name",
-    order: FromQuery[str] = "asc",
+    sort: FromQuery[str] = "",
+    order: FromQuery[str] = "",
 ) -> Template:
     accounts.require(session.user, "decisions.view")
-    # an unknown sort or order (a hand-edited address) shows the default order
-    sort = sort if sort in portfolio.SORTS else portfolio.SORTS[0]
-    descending = order == "desc"
+    sort = one_of(sort, "sort", portfolio.SORTS, default=portfolio.SORTS[0])
+    descending = one_of(order, "order", ("asc", "desc"), default="asc") == "desc"
     rows = await portfolio.portfolio(
         state.engine,
         session.user,

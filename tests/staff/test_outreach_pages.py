@@ -155,6 +155,18 @@ def test_manager_uploads_previews_sends_and_reads_the_messages(managed: StaffSit
     assert form.status_code == 200
 
 
+def test_an_unknown_status_filter_is_named(managed: StaffSite) -> None:
+    browser = managed.browser("mia@example.org")
+    for path, choices in (
+        ("contacts", "active, opted_out, bounced"),
+        ("outreach/messages", "queued, sending, sent, failed, cancelled"),
+    ):
+        response = browser.get(f"/staff/pilots/alpha/{path}?status=lost")
+        assert response.status_code == 422, path
+        assert f"Status: choose one of: {choices}" in response.text
+        assert browser.get(f"/staff/pilots/alpha/{path}?status=").status_code == 200
+
+
 def test_contacts_never_leave_through_exports_reports_or_audit(managed: StaffSite) -> None:
     manager = managed.browser("mia@example.org")
     csrf = csrf_of(manager.get("/staff/pilots/alpha/contacts").text)

@@ -88,7 +88,7 @@ def test_the_portfolio_shows_each_pilots_state(portfolio_site: StaffSite) -> Non
         ("?sort=concerns&order=desc", ["alpha", "gamma"]),
         ("?sort=decision", ["gamma", "alpha"]),
         ("?sort=data&order=desc", ["alpha", "gamma"]),
-        ("?sort=nonsense&order=sideways", ["alpha", "gamma"]),
+        ("?sort=&order=", ["alpha", "gamma"]),
     ],
 )
 def test_the_portfolio_sorts_on_the_server(
@@ -96,6 +96,22 @@ def test_the_portfolio_sorts_on_the_server(
 ) -> None:
     html = portfolio_site.browser("manager@example.org").get("/staff/portfolio" + query).text
     assert _rows(html) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("?sort=nonsense", "Sort: choose one of: name, verdict, concerns, decision, data"),
+        ("?sort=name&order=sideways", "Order: choose one of: asc, desc"),
+        ("?sort=%C2%B2", "Sort: choose one of"),
+    ],
+)
+def test_a_hand_edited_sort_is_named_instead_of_ignored(
+    portfolio_site: StaffSite, query: str, named: str
+) -> None:
+    response = portfolio_site.browser("manager@example.org").get("/staff/portfolio" + query)
+    assert response.status_code == 422
+    assert named in response.text
 
 
 def test_the_sorted_column_says_so_and_links_to_the_other_order(
