@@ -78,11 +78,16 @@ async def set_wave_status_audited(engine: Engine, slug: str, wave: str, status: 
 
 
 async def invite_audited(
-    engine: Engine, slug: str, count: int, *, wave: str | None = None
+    engine: Engine,
+    slug: str,
+    count: int,
+    *,
+    wave: str | None = None,
+    code_key: bytes | None = None,
 ) -> list[Invitation]:
     pilot = await get_pilot(engine, slug)
     async with write_transaction(engine):
-        invitations = await invite(engine, slug, count, wave=wave)
+        invitations = await invite(engine, slug, count, wave=wave, code_key=code_key)
         await audit.record(
             COMMAND_LINE,
             "invitation.issue",

@@ -139,3 +139,37 @@ def test_bad_input_is_one_line_and_non_zero(database_url, tmp_path, args, messag
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert message in lines[0]
+
+
+def test_invite_gives_each_link_a_code_that_opens_its_form(database_url, tmp_path):
+    """The command line's links carry the same short codes as the staff page's cards: typed
+    at /c on a server with the installation's key, a code opens its own link's form."""
+    from survey_server.outreach_settings import OutreachSettings
+
+    key = {"PILOTKIT_SECRET_KEY": "cli-and-server-share-this"}
+    _ok(database_url, "pilots", "create", "--slug", "p1", "--instrument", str(ALL_TYPES))
+    _ok(database_url, "waves", "open", "p1", "pre")
+    out = tmp_path / "links.csv"
+    result = run_cli(
+        "invite", "p1", "--count", "3", "--out", str(out), env={"DATABASE_URL": database_url, **key}
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ["participant_id", "wave", "token", "url", "code", "code_url"]
+    assert len({row["code"] for row in rows}) == 3
+    assert all(len(row["code"]) == 11 and row["code"][5] == "-" for row in rows)
+    assert all(row["code_url"].endswith("/c") for row in rows)
+    settings = Settings(
+        database_url=database_url,
+        outreach=OutreachSettings(secret_key=key["PILOTKIT_SECRET_KEY"]),
+    )
+    with TestClient(app=create_app(settings)) as client:
+        for row in rows:
+            opened = client.post("/c", data={"code": row["code"]}, follow_redirects=False)
+            assert opened.status_code == 303, opened.text
+            assert opened.headers["location"] == f"/f/{row['token']}"
+
+    plain = tmp_path / "plain.csv"
+    _ok(database_url, "invite", "p1", "--count", "1", "--out", str(plain), "--no-codes")
+    (row,) = csv.DictReader(plain.open())
+    assert row["code"] == "" and row["code_url"] == "" and row["url"].endswith(row["token"])
