@@ -180,6 +180,7 @@ async def _memo(
         ui_lang=language,
         pilot=pilot,
         decision=record,
+        layout=decision_memo.memo_layout(record),
         verdict=verdict_words(language).get(record.verdict, record.verdict),
     )
     return html, language, pilot_id
@@ -194,7 +195,10 @@ async def memo_html(
     decision_id: FromPath[int],
     lang: FromQuery[str] = "",
 ) -> Response[str]:
-    html, _, _ = await _memo(request, state, session, slug, decision_id, lang)
+    html, language, pilot_id = await _memo(request, state, session, slug, decision_id, lang)
+    # read on screen or printed from the browser, the memo leaves like its PDF: audited
+    name = f"{slug}-decision-{decision_id}-{language}.html"
+    await audit.record_export(state.engine, session.user.actor, pilot_id, slug, name)
     return Response(html, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
 
 

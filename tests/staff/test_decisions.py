@@ -4,6 +4,7 @@ and that nothing (no route, no page, no SQL) changes one, on both engines."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
@@ -238,8 +239,12 @@ def test_the_memo_holds_the_decision_in_english_and_spanish(team: StaffSite) -> 
             AuditEntry.action == "export.download"
         )
     )
+    pdf_name = pdf.headers["content-disposition"].split('"')[1]
+    html_name = pdf_name.replace("-es.pdf", "-{}.html")
     assert [(d["actor_email"], _json(d["after"])) for d in downloads] == [
-        ("executive@example.org", {"file": pdf.headers["content-disposition"].split('"')[1]})
+        ("manager@example.org", {"file": html_name.format("en")}),
+        ("executive@example.org", {"file": html_name.format("es")}),
+        ("executive@example.org", {"file": pdf_name}),
     ]
 
     for role in ("analyst", "facilitator"):
@@ -252,3 +257,39 @@ def test_the_memo_holds_the_decision_in_english_and_spanish(team: StaffSite) -> 
 def _json(value: Any) -> Any:
     """A JSON column as SQLite (text) and PostgreSQL (text here too) give it back."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_a_long_register_leaves_the_first_page_whole_and_goes_to_an_annex(
+    team: StaffSite,
+) -> None:
+    """Forty concerns with titles of the longest kind and conditions of 5,000 characters:
+    page one still holds the outcome, the eight concerns that matter most and the checksum;
+    the annex, from page two on, holds everything in full."""
+    from pypdf import PdfReader
+
+    decided_run(team.reports_dir / "alpha")
+    analyst = team.browser("analyst@example.org")
+    long_title = "Wide " + "word " * 99  # 500 characters, the longest a title can be
+    ids = [add_concern(analyst, f"M{n} {long_title}"[:500], "major") for n in range(36)]
+    blockers = [add_concern(analyst, f"B{n} {long_title}"[:500], "blocker") for n in range(4)]
+    conditions = "Staff the night shift first. " + "Keep the old line open. " * 206
+    executive = team.browser("executive@example.org")
+    made = decide(executive, outcome="go_with_conditions", conditions=conditions[:5000])
+    memo = made.headers["location"] + "/memo"
+
+    html = executive.get(memo + ".html").text
+    first_page, annex = html.split('<section class="annex"')
+    assert "32 more concerns are listed in the annex." in first_page
+    assert "The conditions continue in the annex." in first_page
+    assert all(f"<td>{b}</td>" in first_page for b in blockers)  # blockers come first
+    assert first_page.count("<tr><td>") == 8
+    assert all(f"<td>{i}</td>" in annex for i in [*ids, *blockers])
+
+    pdf = executive.get(memo + ".pdf")
+    assert pdf.status_code == 200, pdf.text
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages]
+    assert len(pages) >= 2
+    summary_sha = team.run(lambda e: Decision.select(Decision.summary_sha256))[0]
+    assert "Go with conditions" in pages[0] and "annex" in pages[0]
+    assert summary_sha["summary_sha256"][:16] in pages[0].replace("\n", "")
+    assert "Annex" not in pages[0] and pages[1].lstrip().startswith("Annex")
