@@ -60,6 +60,18 @@ def pytest_configure(config: pytest.Config) -> None:
     """Report commands run by the tests start their own kernels and leave no report
     daemon behind; the daemon's own tests turn it on for the commands they run."""
     os.environ["PILOTKIT_REPORT_DAEMON"] = "off"
+    _hypothesis_profile()
+
+
+def _hypothesis_profile() -> None:
+    """Property and fuzz tests draw the same examples on every run, so a red run can be
+    repeated and a green one means the same thing twice; `PILOTKIT_HYPOTHESIS=explore`
+    draws new ones each time (for looking for defects, not for CI)."""
+    from hypothesis import settings
+
+    settings.register_profile("repeatable", derandomize=True)
+    settings.register_profile("explore", derandomize=False)
+    settings.load_profile(os.environ.get("PILOTKIT_HYPOTHESIS", "repeatable"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
