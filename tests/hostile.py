@@ -116,6 +116,11 @@ def make_hostile(
     return place
 
 
+def ascii_json(body: Any) -> bytes:
+    """`body` as JSON with `\\u` escapes, so a lone surrogate can be sent as bytes."""
+    return json.dumps(body).encode()
+
+
 def send_hostile(
     case: Any, place: str, base: str, headers: dict[str, str], data: st.DataObject
 ) -> httpx.Response:
@@ -128,7 +133,7 @@ def send_hostile(
     if place == "raw":
         return send_raw(case, base, headers, data.draw(st.sampled_from(RAW_BODIES)))
     if place in ("body", "answer"):
-        return send_raw(case, base, headers, json.dumps(case.body).encode())
+        return send_raw(case, base, headers, ascii_json(case.body))
     return case.call(base_url=base, headers=headers)
 
 

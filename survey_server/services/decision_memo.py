@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from evaluation.reporting.pdf import find_chromium, html_to_pdf
@@ -35,20 +35,12 @@ _STATUS_RANK = {"open": 0, "planned": 1, "mitigated": 2, "accepted": 3, "verifie
 
 
 @dataclass(frozen=True)
-class MemoConcern:
-    id: int
-    title: str  # cut for the first page when longer than FIRST_PAGE_TITLE
-    severity: str
-    status: str
-
-
-@dataclass(frozen=True)
 class MemoLayout:
     """What the memo's first page shows, and what the annex adds."""
 
     conditions: str  # cut when longer than FIRST_PAGE_CONDITIONS
     conditions_cut: bool
-    concerns: list[MemoConcern]  # blockers first, then by how unresolved
+    concerns: list[RegisterEntry]  # blockers first, then by how unresolved; titles cut
     concerns_left: int  # concerns only the annex lists
     titles_cut: bool
 
@@ -83,7 +75,7 @@ def memo_layout(record: DecisionRecord) -> MemoLayout:
     for entry in shown:
         title, cut = shortened(entry.title, FIRST_PAGE_TITLE)
         titles_cut = titles_cut or cut
-        concerns.append(MemoConcern(entry.id, title, entry.severity, entry.status))
+        concerns.append(replace(entry, title=title))
     return MemoLayout(
         conditions=conditions,
         conditions_cut=conditions_cut,

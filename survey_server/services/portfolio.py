@@ -89,9 +89,8 @@ async def portfolio(
     descending: bool = False,
     languages: Sequence[str] = (),
 ) -> list[PortfolioRow]:
-    """One row per pilot the user can see, sorted by `sort` (one of SORTS)."""
-    if sort not in SORTS:
-        sort = SORTS[0]
+    """One row per pilot the user can see, sorted by `sort` (one of SORTS; the page refuses
+    any other)."""
     pilots = await staff_pilots.pilots_for(engine, user)
     ids = [p.id for p in pilots]
     reports = await report_jobs.latest_reports(

@@ -186,6 +186,11 @@ async def _memo(
     return html, language, pilot_id
 
 
+def _memo_name(slug: str, decision_id: int, language: str, suffix: str) -> str:
+    """The memo's file name, as downloads and the audit log name it."""
+    return f"{slug}-decision-{decision_id}-{language}.{suffix}"
+
+
 @get("/staff/pilots/{slug:str}/decisions/{decision_id:int}/memo.html", include_in_schema=False)
 async def memo_html(
     request: Request,
@@ -197,7 +202,7 @@ async def memo_html(
 ) -> Response[str]:
     html, language, pilot_id = await _memo(request, state, session, slug, decision_id, lang)
     # read on screen or printed from the browser, the memo leaves like its PDF: audited
-    name = f"{slug}-decision-{decision_id}-{language}.html"
+    name = _memo_name(slug, decision_id, language, "html")
     await audit.record_export(state.engine, session.user.actor, pilot_id, slug, name)
     return Response(html, media_type="text/html; charset=utf-8", headers=REPORT_HEADERS)
 
@@ -213,7 +218,7 @@ async def memo_pdf(
 ) -> Response[bytes]:
     html, language, pilot_id = await _memo(request, state, session, slug, decision_id, lang)
     pdf = await decision_memo.memo_pdf(html)
-    name = f"{slug}-decision-{decision_id}-{language}.pdf"
+    name = _memo_name(slug, decision_id, language, "pdf")
     await audit.record_export(state.engine, session.user.actor, pilot_id, slug, name)
     return Response(
         pdf,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile import BODY_VALUES, make_hostile, send_hostile, valid_answers
+from tests.hostile import BODY_VALUES, ascii_json, make_hostile, send_hostile, valid_answers
 from tests.server.conftest import ALL_TYPES
 from tests.server.live import live_server, seed_pilot
 
@@ -69,8 +68,8 @@ def test_hostile_payloads_never_answer_5xx(database_url):
 
 
 def _json(body: Any) -> dict[str, Any]:
-    """A request's JSON body as ASCII (\\u escapes), so a lone surrogate can be sent."""
-    return {"content": json.dumps(body).encode(), "headers": {"Content-Type": "application/json"}}
+    """A request's JSON body as ASCII, so a lone surrogate can be sent."""
+    return {"content": ascii_json(body), "headers": {"Content-Type": "application/json"}}
 
 
 def _every_hostile_answer(base: str, links: list[str], valid: dict[str, Any]) -> None:
