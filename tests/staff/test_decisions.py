@@ -252,6 +252,15 @@ def test_the_memo_holds_the_decision_in_english_and_spanish(team: StaffSite) -> 
     other = memo.replace("/alpha/", "/beta/")
     assert executive.get(other + ".html").status_code == 404
     assert team.browser("admin@example.org").get(other + ".html").status_code == 404
+    assert executive.get(memo.replace("/memo", "9" * 5000 + "/memo")).status_code == 404
+    assert executive.get(memo + ".pdf?lang=%00").status_code == 422
+    assert executive.get(memo + ".html?lang=" + "x" * 5000).status_code == 200  # the reader's
+    refused = team.run(
+        lambda e: AuditEntry.count().where(
+            (AuditEntry.action == "export.download") & (AuditEntry.actor_email != "")
+        )
+    )
+    assert refused == len(downloads) + 1  # the refused requests wrote nothing, the last view did
 
 
 def _json(value: Any) -> Any:

@@ -161,9 +161,12 @@ def test_an_unknown_status_filter_is_named(managed: StaffSite) -> None:
         ("contacts", "active, opted_out, bounced"),
         ("outreach/messages", "queued, sending, sent, failed, cancelled"),
     ):
-        response = browser.get(f"/staff/pilots/alpha/{path}?status=lost")
-        assert response.status_code == 422, path
-        assert f"Status: choose one of: {choices}" in response.text
+        for hostile in ("lost", "%C2%B2", "x" * 5000):
+            response = browser.get(f"/staff/pilots/alpha/{path}?status={hostile}")
+            assert response.status_code == 422, (path, hostile[:10])
+            assert f"Status: choose one of: {choices}" in response.text
+        response = browser.get(f"/staff/pilots/alpha/{path}?status=%00")
+        assert response.status_code == 422 and "NUL character" in response.text
         assert browser.get(f"/staff/pilots/alpha/{path}?status=").status_code == 200
 
 

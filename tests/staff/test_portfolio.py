@@ -104,6 +104,8 @@ def test_the_portfolio_sorts_on_the_server(
         ("?sort=nonsense", "Sort: choose one of: name, verdict, concerns, decision, data"),
         ("?sort=name&order=sideways", "Order: choose one of: asc, desc"),
         ("?sort=%C2%B2", "Sort: choose one of"),
+        ("?sort=%00", "must not contain the NUL character"),
+        ("?sort=name&order=" + "9" * 5000, "Order: choose one of: asc, desc"),
     ],
 )
 def test_a_hand_edited_sort_is_named_instead_of_ignored(
